@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { SCOPES } from './api-key.entity.js';
+
+export const createApiKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  scopes: z
+    .array(z.enum(SCOPES))
+    .min(1)
+    .max(3)
+    .transform((s) => [...new Set(s)]),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateApiKeyDto = z.output<typeof createApiKeySchema>;

@@ -1,0 +1,175 @@
+/**
+ * Every human-readable message the API returns, in the two languages of the contract.
+ * zh-CN is the default (the seed's language); `Accept-Language: en-US` selects English.
+ */
+const zhCN = {
+  // one per error code
+  validation_failed: '参数验证失败',
+  wrong_parameter_type: '参数类型错误',
+  token_invalid: 'Token 无效',
+  token_expired: 'Token 已过期',
+  forbidden: '无操作权限',
+  access_restricted: '资源访问受限',
+  not_found: '资源不存在',
+  already_exists: '数据已存在',
+  business_rule: '业务规则校验失败',
+  device_offline: '设备离线',
+  too_many_requests: '请求过于频繁,请稍后重试',
+  internal: '服务器内部错误',
+  device_timeout: '设备响应超时',
+  // request level
+  route_not_found: '接口不存在:{method} {path}',
+  payload_too_large: '请求体过大(最大 {limit})',
+  invalid_json: '请求体不是合法的 JSON',
+  unsupported_media_type: '不支持的内容类型 {type},请使用 {expected}',
+  body_required: '缺少请求体',
+  token_missing: '缺少 Authorization: Bearer 令牌',
+  token_in_query: '不接受查询字符串中的令牌,请使用 Authorization 头',
+  scope_required: '需要 {scope} 权限',
+  role_required: '需要管理员角色',
+  // field level
+  field_required: '不能为空',
+  field_unknown: '不允许的字段',
+  field_invalid: '格式不正确',
+  email_invalid: '邮箱格式不正确',
+  expected_type: '应为 {type} 类型',
+  expected_one_of: '必须是以下值之一:{values}',
+  out_of_range: '必须在 {min} 到 {max} 之间',
+  too_long: '长度不能超过 {max}',
+  too_short: '长度不能少于 {min}',
+  too_many_items: '最多 {max} 项',
+  too_few_items: '至少 {min} 项',
+  // query grammar
+  query_unknown_parameter: '不支持的查询参数',
+  query_unknown_operator: '不支持的过滤运算符 {operator}',
+  query_operator_not_allowed: '字段 {field} 不支持运算符 {operator}',
+  query_not_filterable: '该字段不支持过滤',
+  query_not_sortable: '该字段不支持排序,可选:{fields}',
+  query_unknown_field: '未知字段,可选:{fields}',
+  query_cursor_invalid: '游标无效',
+  query_cursor_mismatch: '游标与当前排序条件不一致',
+  query_page_and_cursor: 'page 与 limit/cursor 不能同时使用',
+  query_repeated: '参数不能重复',
+  // resources
+  email_taken: '该邮箱已被使用',
+  customer_not_found: '客户不存在',
+  customer_has_orders: '客户存在订单,无法删除',
+  order_not_modifiable: '订单状态为 {status},不能修改',
+  order_already_paid: '订单已支付',
+  order_cancelled: '订单已取消',
+  order_paid_cannot_delete: '已支付的订单不能删除',
+  order_amount_too_large: '订单金额过大',
+  admin_scope_requires_admin: '只有管理员用户可以拥有 admin 权限',
+  cannot_delete_self: '不能删除当前登录的用户',
+  last_admin: '至少需要保留一个管理员',
+  csv_file_required: '请上传 CSV 文件(字段名 file)',
+  csv_unreadable: 'CSV 无法解析:{reason}',
+  csv_too_many_rows: 'CSV 最多 {max} 行',
+  csv_unknown_columns: '未知的列:{columns}',
+  csv_missing_column: '缺少必需的列:{column}',
+  batch_item_failed: '第 {index} 项校验失败',
+} as const;
+
+export type MessageKey = keyof typeof zhCN;
+
+const enUS: Record<MessageKey, string> = {
+  validation_failed: 'Validation failed',
+  wrong_parameter_type: 'Wrong parameter type',
+  token_invalid: 'Invalid token',
+  token_expired: 'Token expired',
+  forbidden: 'Permission denied',
+  access_restricted: 'Resource access restricted',
+  not_found: 'Resource not found',
+  already_exists: 'Resource already exists',
+  business_rule: 'Business rule failed',
+  device_offline: 'Device is offline',
+  too_many_requests: 'Too many requests, please retry later',
+  internal: 'Internal server error',
+  device_timeout: 'Device did not reply in time',
+  route_not_found: 'No such route: {method} {path}',
+  payload_too_large: 'Request body too large (max {limit})',
+  invalid_json: 'Request body is not valid JSON',
+  unsupported_media_type: 'Unsupported content type {type}; use {expected}',
+  body_required: 'Request body is required',
+  token_missing: 'Missing Authorization: Bearer token',
+  token_in_query: 'Tokens in the query string are not accepted; use the Authorization header',
+  scope_required: 'The {scope} scope is required',
+  role_required: 'The admin role is required',
+  field_required: 'is required',
+  field_unknown: 'unknown field',
+  field_invalid: 'is invalid',
+  email_invalid: 'is not a valid email address',
+  expected_type: 'expected {type}',
+  expected_one_of: 'must be one of: {values}',
+  out_of_range: 'must be between {min} and {max}',
+  too_long: 'must be at most {max} long',
+  too_short: 'must be at least {min} long',
+  too_many_items: 'at most {max} items',
+  too_few_items: 'at least {min} items',
+  query_unknown_parameter: 'unknown query parameter',
+  query_unknown_operator: 'unknown filter operator {operator}',
+  query_operator_not_allowed: 'field {field} does not support operator {operator}',
+  query_not_filterable: 'this field cannot be filtered',
+  query_not_sortable: 'this field cannot be sorted; allowed: {fields}',
+  query_unknown_field: 'unknown field; allowed: {fields}',
+  query_cursor_invalid: 'malformed cursor',
+  query_cursor_mismatch: 'the cursor was issued for another sort order',
+  query_page_and_cursor: 'page cannot be combined with limit/cursor',
+  query_repeated: 'parameter given more than once',
+  email_taken: 'this email is already in use',
+  customer_not_found: 'customer does not exist',
+  customer_has_orders: 'the customer has orders and cannot be deleted',
+  order_not_modifiable: 'the order is {status} and cannot be modified',
+  order_already_paid: 'the order is already paid',
+  order_cancelled: 'the order is cancelled',
+  order_paid_cannot_delete: 'a paid order cannot be deleted',
+  order_amount_too_large: 'the order amount is too large',
+  admin_scope_requires_admin: 'only admin users can hold the admin scope',
+  cannot_delete_self: 'you cannot delete the user you are signed in as',
+  last_admin: 'at least one admin must remain',
+  csv_file_required: 'upload a CSV file in the form field "file"',
+  csv_unreadable: 'the CSV cannot be parsed: {reason}',
+  csv_too_many_rows: 'the CSV may hold at most {max} rows',
+  csv_unknown_columns: 'unknown columns: {columns}',
+  csv_missing_column: 'missing required column: {column}',
+  batch_item_failed: 'item {index} failed validation',
+};
+
+export const LANGUAGES = ['zh-CN', 'en-US'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'zh-CN';
+
+const catalogs: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zhCN, 'en-US': enUS };
+
+export type MessageParams = Record<string, string | number>;
+
+export function translate(lang: Language, key: MessageKey, params?: MessageParams): string {
+  const template = catalogs[lang][key];
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    params[name] === undefined ? whole : String(params[name]),
+  );
+}
+
+/**
+ * Picks the response language from an Accept-Language header: the highest-weighted tag we support,
+ * matching by primary subtag (`en`, `en-GB` → en-US; `zh`, `zh-TW` → zh-CN); zh-CN otherwise.
+ */
+export function negotiateLanguage(header: string | undefined): Language {
+  if (!header) return DEFAULT_LANGUAGE;
+  const candidates = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const weight = q ? Number(q.slice(2)) : 1;
+      return { tag: tag.trim().toLowerCase(), weight: Number.isFinite(weight) ? weight : 0, index };
+    })
+    .filter((c) => c.tag && c.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.index - b.index);
+  for (const { tag } of candidates) {
+    if (tag === 'en' || tag.startsWith('en-')) return 'en-US';
+    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN';
+  }
+  return DEFAULT_LANGUAGE;
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1764400000000 } from './1764400000000-initial-schema.js';
+
+/** In order. A new migration is appended here and never edited once released. */
+export const MIGRATIONS = [InitialSchema1764400000000];

@@ -1,0 +1,40 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators.js';
+import { RawResponse } from '../common/http/envelope.interceptor.js';
+import { RedisService } from '../redis/redis.service.js';
+
+@ApiTags('ops')
+@Controller('health')
+@Public()
+@RawResponse()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly redis: RedisService,
+  ) {}
+
+  /** The process is up and serving HTTP. */
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Ready for traffic: the database answers, and Redis when configured. 503 otherwise. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 3000 }),
+      ...(this.redis.enabled ? [() => this.redisCheck()] : []),
+    ]);
+  }
+
+  private async redisCheck() {
+    const session = this.indicators.check('redis');
+    return (await this.redis.ping()) ? session.up() : session.down();
+  }
+}

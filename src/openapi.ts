@@ -1,0 +1,30 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from './config/app-config.js';
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = app.get(AppConfig);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('IoT Gateway API')
+      .setDescription(
+        'Device registry, sendCommand, events and webhooks, CRM and users. Every /v1 response is wrapped in ' +
+          '`{code, message, data}`; errors are `{code, message, errors?, requestId}` (see the README for the codes).',
+      )
+      .setVersion('1')
+      .addServer(config.publicUrl)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (ak_…) or OAuth access token' })
+      .build(),
+  );
+  return document;
+}
+
+/** Swagger UI at /docs, the document at /openapi.json; served locally (no CDN). */
+export function setupOpenApi(app: NestFastifyApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'openapi.json',
+    raw: ['json'],
+    customSiteTitle: 'IoT Gateway API',
+  });
+}
