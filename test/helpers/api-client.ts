@@ -41,7 +41,7 @@ export class ApiClient {
   ): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...this.defaultHeaders, ...headers };
     if (this.token && !('Authorization' in h)) h.Authorization = `Bearer ${this.token}`;
-    let payload: BodyInit | undefined;
+    let payload: RequestInit['body'] | undefined;
     if (body instanceof FormData || typeof body === 'string') payload = body;
     else if (body !== undefined) {
       payload = JSON.stringify(body);
