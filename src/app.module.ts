@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
@@ -27,13 +27,18 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
+          // nestjs-pino's default route pattern ({/*splat}) never matches on the Fastify adapter
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
           pinoHttp: {
             level: config.logLevel,
             // fastify generated (or accepted) the id and stored it on the raw request; see app.ts
             genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
             customAttributeKeys: { reqId: 'requestId' },
             quietReqLogger: true,
-            autoLogging: { ignore: (req: IncomingMessage) => QUIET_ROUTES.includes(req.url ?? '') },
+            autoLogging: {
+              ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+                QUIET_ROUTES.includes((req.originalUrl ?? req.url ?? '').split('?')[0]!),
+            },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({

@@ -4,6 +4,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ErrorCode } from './common/errors/error-code.js';
 import { AppModule } from './app.module.js';
 import { AuthHooks } from './auth/auth.hooks.js';
 import type { AppConfig } from './config/app-config.js';
@@ -30,6 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       return id;
     },
     multipart: { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } },
+    clientErrorHandler: answerUnparseableRequest,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
@@ -54,6 +57,29 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   return app;
 }
 
+/**
+ * Requests Node cannot even parse (a raw non-ASCII byte in the URL, oversized headers) never reach Fastify's
+ * routing; answer them in the contract's error shape rather than Fastify's default body.
+ */
+function answerUnparseableRequest(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const headerOverflow = err.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify({
+    code: ErrorCode.ValidationFailed,
+    message: headerOverflow
+      ? 'Request headers too large'
+      : 'Malformed HTTP request (percent-encode non-ASCII URL characters)',
+    requestId: newId('req'),
+  });
+  socket.end(
+    `HTTP/1.1 ${headerOverflow ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 function registerHttpMetrics(fastify: FastifyInstance, metrics: MetricsService): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
@@ -71,7 +97,8 @@ function registerHttpMetrics(fastify: FastifyInstance, metrics: MetricsService):
  */
 function acceptEmptyJsonBodies(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser('application/json');
+  // JSON only: a text/plain body is refused with 415 rather than parsed into a string
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: BODY_LIMIT },
