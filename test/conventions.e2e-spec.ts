@@ -116,7 +116,7 @@ describe('REST conventions', () => {
         expect(res.text).not.toMatch(/events|SQL|sqlite|relation|at \w+ \(|\.ts:|\.js:/i);
         expect((await gw.api.get('/v1/customers')).body.data.pagination.total).toBe(before);
         // …and the details went to the log, with the request id
-        expect(gw.output()).toContain(res.body.requestId);
+        await eventually(async () => gw.output().includes(res.body.requestId), 10_000, 'the error in the log');
       } finally {
         await sql(storage, 'ALTER TABLE events_broken RENAME TO events');
       }
