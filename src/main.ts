@@ -1,8 +1,9 @@
-import { AppConfig, ConfigError, parseConfig } from './config/app-config.js';
-import { createApp } from './app.js';
+import { ConfigError, parseConfig } from './config/app-config.js';
+
+const SHUTDOWN_GRACE_MS = 25_000;
 
 async function main(): Promise<void> {
-  let config: AppConfig;
+  let config;
   try {
     config = parseConfig(process.env);
   } catch (err) {
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // loaded after the configuration is known to be good, so that a bad variable fails fast
+  const { createApp } = await import('./app.js');
   const app = await createApp(config);
   try {
     await app.listen({ port: config.httpPort, host: config.httpHost });
@@ -25,8 +28,28 @@ async function main(): Promise<void> {
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.httpPort;
-  app.get(AppConfig); // resolved for the log line below
   process.stdout.write(`Gateway listening on http://${config.httpHost}:${port} (API docs at /docs)\n`);
+
+  // Graceful shutdown: stop accepting, finish in-flight work, run every module's shutdown hook, exit 0.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal} received, shutting down\n`);
+    setTimeout(() => {
+      process.stderr.write(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms, exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {

@@ -20,7 +20,11 @@ describe('REST conventions', () => {
     it('wraps a created resource in {code: 0, message: "success", data} with 201', async () => {
       const res = await gw.api.post('/v1/customers', { name: '示例科技有限公司', industry: '互联网' });
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ code: 0, message: 'success', data: expect.objectContaining({ name: '示例科技有限公司' }) });
+      expect(res.body).toEqual({
+        code: 0,
+        message: 'success',
+        data: expect.objectContaining({ name: '示例科技有限公司' }),
+      });
       expect(res.body.data.id).toMatch(/^cust_[0-9A-HJKMNP-TV-Z]{26}$/);
       expect(res.body.data.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     });
@@ -125,12 +129,22 @@ describe('REST conventions', () => {
 
   describe('X-Request-ID', () => {
     it('echoes a given id in the header, the error body and the log lines of the request', async () => {
-      const res = await gw.api.get('/v1/customers/cust_00000000000000000000000000', { 'X-Request-ID': 'trace-abc-123' });
+      const res = await gw.api.get('/v1/customers/cust_00000000000000000000000000', {
+        'X-Request-ID': 'trace-abc-123',
+      });
       expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
       expect(res.body.requestId).toBe('trace-abc-123');
       // the access log line is written when the response has finished
-      const line = await eventually(async () => gw.output().split('\n').find((l) => l.includes('trace-abc-123')));
-      expect(JSON.parse(line)).toMatchObject({ requestId: 'trace-abc-123', req: { url: expect.stringMatching(/^\/v1\/customers\//) } });
+      const line = await eventually(async () =>
+        gw
+          .output()
+          .split('\n')
+          .find((l) => l.includes('trace-abc-123')),
+      );
+      expect(JSON.parse(line)).toMatchObject({
+        requestId: 'trace-abc-123',
+        req: { url: expect.stringMatching(/^\/v1\/customers\//) },
+      });
     });
 
     it('generates req_… when absent or unusable', async () => {
@@ -205,7 +219,11 @@ describe('REST conventions', () => {
 
   describe('rate-limit headers', () => {
     it('are on every /v1 response, errors included', async () => {
-      for (const res of [await gw.api.get('/v1/customers'), await gw.api.get('/v1/customers/x'), await gw.api.as(undefined).get('/v1/orders')]) {
+      for (const res of [
+        await gw.api.get('/v1/customers'),
+        await gw.api.get('/v1/customers/x'),
+        await gw.api.as(undefined).get('/v1/orders'),
+      ]) {
         expect(Number(res.headers.get('x-ratelimit-limit'))).toBe(1000);
         expect(Number(res.headers.get('x-ratelimit-remaining'))).toBeGreaterThanOrEqual(0);
         const reset = Number(res.headers.get('x-ratelimit-reset'));

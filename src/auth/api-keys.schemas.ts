@@ -9,5 +9,7 @@ export const createApiKeySchema = z.strictObject({
     .max(3)
     .transform((s) => [...new Set(s)]),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
+  /** the user the key acts as (an admin may create keys for others); the caller by default */
+  userId: z.string().min(1).max(64).optional(),
 });
 export type CreateApiKeyDto = z.output<typeof createApiKeySchema>;

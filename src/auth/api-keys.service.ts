@@ -66,7 +66,9 @@ export class ApiKeysService {
     private readonly clock: Clock,
   ) {}
 
-  async create(owner: { id: string; role: string }, dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
+  async create(caller: { id: string; role: string }, dto: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
+    const owner = dto.userId && dto.userId !== caller.id ? await this.users.findOneBy({ id: dto.userId }) : caller;
+    if (!owner) throw AppException.businessRule('user_not_found', undefined, [fieldError('userId', 'user_not_found')]);
     if (dto.scopes.includes('admin') && owner.role !== 'admin') {
       throw new AppException(ErrorCode.Forbidden, { key: 'admin_scope_requires_admin' });
     }

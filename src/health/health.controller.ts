@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators.js';
@@ -26,11 +27,18 @@ export class HealthController {
   /** Ready for traffic: the database answers, and Redis when configured. 503 otherwise. */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 3000 }),
-      ...(this.redis.enabled ? [() => this.redisCheck()] : []),
-    ]);
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 3000 }),
+        ...(this.redis.enabled ? [() => this.redisCheck()] : []),
+      ]);
+    } catch (err) {
+      // terminus reports "not ready" as a 503 exception: answer with its report, not a generic error body
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      void reply.status(503);
+      return err.getResponse();
+    }
   }
 
   private async redisCheck() {

@@ -39,9 +39,13 @@ export class RedisService implements OnApplicationShutdown {
 
   async ping(): Promise<boolean> {
     if (!this.enabled) return true;
-    this.healthClient ??= this.connect('health', { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    this.healthClient ??= this.connect('health', { maxRetriesPerRequest: 0, connectTimeout: 2000 });
     try {
-      return (await this.healthClient.ping()) === 'PONG';
+      const pong = await Promise.race([
+        this.healthClient.ping(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('redis ping timed out')), 2000).unref()),
+      ]);
+      return pong === 'PONG';
     } catch {
       return false;
     }

@@ -7,7 +7,11 @@ import type { Storage } from './gateway.js';
  * Runs SQL directly against a gateway's database, for tests that must reach under the API (simulating a broken
  * table, reading what was stored). Parameters use `$1` placeholders on both databases.
  */
-export async function sql<T = Record<string, unknown>>(storage: Storage, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T = Record<string, unknown>>(
+  storage: Storage,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   if (storage.env.DATABASE_URL) {
     const client = new pg.Client({ connectionString: storage.env.DATABASE_URL });
     await client.connect();
@@ -21,8 +25,10 @@ export async function sql<T = Record<string, unknown>>(storage: Storage, text: s
   const db = new Database(join(storage.dataDir, 'gateway.sqlite'));
   try {
     db.pragma('busy_timeout = 5000');
-    const statement = db.prepare(text.replace(/\$(\d+)/g, '?$1'));
-    return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as T[];
+    const order: number[] = [];
+    const statement = db.prepare(text.replace(/\$(\d+)/g, (_, n: string) => (order.push(Number(n) - 1), '?')));
+    const args = order.map((i) => params[i]);
+    return (statement.reader ? statement.all(...args) : (statement.run(...args), [])) as T[];
   } finally {
     db.close();
   }

@@ -9,7 +9,11 @@ export async function createCustomer(api: ApiClient, overrides: Record<string, u
   return res.body.data;
 }
 
-export async function createOrder(api: ApiClient, customerId: string, overrides: Record<string, unknown> = {}): Promise<any> {
+export async function createOrder(
+  api: ApiClient,
+  customerId: string,
+  overrides: Record<string, unknown> = {},
+): Promise<any> {
   const res = await api.post('/v1/orders', {
     customerId,
     items: [{ sku: 'SKU-1', name: '智能灯泡', quantity: 2, unitPrice: 1999 }],
@@ -20,7 +24,11 @@ export async function createOrder(api: ApiClient, customerId: string, overrides:
 }
 
 /** An API key with the given scopes, created by the admin; returns the full secret. */
-export async function createApiKey(api: ApiClient, scopes: string[], extra: Record<string, unknown> = {}): Promise<{ id: string; key: string }> {
+export async function createApiKey(
+  api: ApiClient,
+  scopes: string[],
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; key: string }> {
   const res = await api.post('/v1/api-keys', { name: `key ${scopes.join('+')}`, scopes, ...extra });
   if (res.status !== 201) throw new Error(`createApiKey: ${res.status} ${res.text}`);
   return { id: res.body.data.id, key: res.body.data.key };
@@ -40,7 +48,11 @@ export async function createUser(api: ApiClient, overrides: Record<string, unkno
 }
 
 /** Polls `check` until it returns a truthy value (for effects that happen asynchronously); fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

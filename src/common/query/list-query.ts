@@ -318,13 +318,17 @@ function decodeCursor(
     typeof c.id === 'string' &&
     typeof c.s === 'string' &&
     (c.o === 'asc' || c.o === 'desc');
-  const expected = sortField?.type === 'integer' ? 'number' : sortField?.type === 'boolean' ? 'boolean' : 'string';
-  if (!valueOk || (c.v === null ? !sortField?.nullable : typeof c.v !== expected)) {
+  if (!valueOk) {
     p.wrongType.push(fieldError('cursor', 'query_cursor_invalid'));
     return undefined;
   }
   if (c.s !== sort || c.o !== order || !sortField) {
     p.invalid.push(fieldError('cursor', 'query_cursor_mismatch'));
+    return undefined;
+  }
+  const expected = sortField.type === 'integer' ? 'number' : sortField.type === 'boolean' ? 'boolean' : 'string';
+  if (c.v === null ? !sortField.nullable : typeof c.v !== expected) {
+    p.wrongType.push(fieldError('cursor', 'query_cursor_invalid'));
     return undefined;
   }
   return c as Cursor;

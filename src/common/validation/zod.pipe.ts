@@ -31,3 +31,6 @@ export function ValidBody(schema: z.ZodType): ParameterDecorator {
 export function ValidQuery(schema: z.ZodType): ParameterDecorator {
   return Query(new ZodPipe(schema));
 }
+
+/** For action routes (`…/pay`, `…/cancel`): no body, or `{}`; any field sent is refused rather than ignored. */
+export const emptyBodySchema = z.strictObject({}).optional();

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/c
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ListQueryParam } from '../../common/query/list-query.decorator.js';
 import type { ListQuery } from '../../common/query/list-query.js';
-import { ValidBody } from '../../common/validation/zod.pipe.js';
+import { emptyBodySchema, ValidBody } from '../../common/validation/zod.pipe.js';
 import { ORDER_LIST } from './order.view.js';
 import { createOrderSchema, type CreateOrderDto, patchOrderSchema, type PatchOrderDto } from './orders.schemas.js';
 import { OrdersService } from './orders.service.js';
@@ -41,13 +41,13 @@ export class OrdersController {
 
   @Post(':id/pay')
   @HttpCode(200)
-  pay(@Param('id') id: string) {
+  pay(@Param('id') id: string, @ValidBody(emptyBodySchema) _body: unknown) {
     return this.orders.pay(id);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
-  cancel(@Param('id') id: string) {
+  cancel(@Param('id') id: string, @ValidBody(emptyBodySchema) _body: unknown) {
     return this.orders.cancel(id);
   }
 }
