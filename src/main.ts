@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.httpPort;
-  app.get(AppConfig); // resolved for the log line below
+  // with HTTP_PORT=0 (tests) the default PUBLIC_URL, the OAuth issuer, is only known now
+  app.get(AppConfig).listeningOn(port);
   process.stdout.write(`Gateway listening on http://${config.httpHost}:${port} (API docs at /docs)\n`);
 }
 
