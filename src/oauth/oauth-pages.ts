@@ -79,6 +79,7 @@ function layout(lang: Language, titleKey: MessageKey, content: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${t(titleKey)} · ${PRODUCT_NAME}</title>
 <style>${STYLE}</style>
 </head>

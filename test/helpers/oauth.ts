@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import type { Gateway } from './gateway.js';
 
@@ -178,4 +178,34 @@ export async function expiredCopyOf(gw: Gateway, accessToken: string): Promise<s
   return new SignJWT({ ...claims, iat: now - 7200, exp: now - 3600 })
     .setProtectedHeader({ alg: 'RS256', typ: header.typ!, kid: header.kid! })
     .sign(key);
+}
+
+/** Tokens for `email` through the whole flow (PKCE, login, consent, code exchange with client_secret_post). */
+export async function obtainTokens(
+  gw: Gateway,
+  client: RegisteredClient,
+  email: string,
+): Promise<{ access_token: string; refresh_token: string; scope: string }> {
+  const verifier = randomBytes(32).toString('base64url');
+  const url = new URL('/oauth/authorize', gw.baseUrl);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: client.redirectUris[0]!,
+    scope: client.scopes.join(' '),
+    state: 'obtain',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  }).toString();
+  const back = await authorizeAs(gw, url, email);
+  const res = await postForm(gw, '/oauth/token', {
+    grant_type: 'authorization_code',
+    code: back.searchParams.get('code') ?? '',
+    redirect_uri: client.redirectUris[0]!,
+    code_verifier: verifier,
+    client_id: client.clientId,
+    ...(client.clientSecret && { client_secret: client.clientSecret }),
+  });
+  if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
 }
