@@ -54,15 +54,17 @@ export class TokenService {
     const codeHash = sha256Hex(code);
     const row = await this.db.manager.findOneBy(OAuthAuthorizationCode, { codeHash });
     if (!row) throw invalidGrant('invalid authorization code');
+    // a code presented by another client is refused without effect: its owner can still redeem it
+    if (row.clientId !== client.id) throw invalidGrant('authorization code was issued to another client');
+    this.checkPkce(row.codeChallenge, verifier);
+    if (row.redirectUri !== redirectUri) throw invalidGrant('redirect_uri does not match the authorization request');
+    // a replay revokes only once the request is otherwise right (no denial of service by whoever saw the
+    // code), and before the expiry check, so that a late replay revokes too (RFC 6749 §4.1.2)
     if (row.consumedAt) {
       await this.revokeGrant(row.grantId, 'code_replay');
       throw invalidGrant('authorization code already used');
     }
-    // a code presented by another client is refused without being consumed: its owner can still redeem it
-    if (row.clientId !== client.id) throw invalidGrant('authorization code was issued to another client');
     if (row.expiresAt <= this.clock.iso()) throw invalidGrant('authorization code expired');
-    if (row.redirectUri !== redirectUri) throw invalidGrant('redirect_uri does not match the authorization request');
-    this.checkPkce(row.codeChallenge, verifier);
 
     const now = this.clock.now();
     const issued = await this.db.transaction(async (m) => {
