@@ -30,7 +30,7 @@ export class AppConfig {
   publicUrl!: string;
   /** PUBLIC_URL was given explicitly (then it never changes) */
   readonly publicUrlFixed!: boolean;
-  /** PEM (PKCS#8) RSA private key signing OAuth access tokens (OAUTH_SIGNING_KEY); unset → generated into DATA_DIR */
+  /** PEM RSA private key signing OAuth access tokens (OAUTH_SIGNING_KEY); unset → generated into DATA_DIR */
   readonly oauthSigningKey!: string | undefined;
   readonly rateLimit!: { standard: number; batch: number; upload: number };
   readonly webhookAllowPrivateNetworks!: boolean;
