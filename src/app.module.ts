@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -59,6 +60,7 @@ export class AppModule {
         CustomersModule,
         OrdersModule,
         HealthModule,
+        OAuthModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.httpPort;
+  // with HTTP_PORT=0 (tests) the default PUBLIC_URL, the OAuth issuer, is only known now
+  config.listeningOn(port);
   process.stdout.write(`Gateway listening on http://${config.httpHost}:${port} (API docs at /docs)\n`);
 
   // Graceful shutdown: stop accepting, finish in-flight work, run every module's shutdown hook, exit 0.

@@ -2,6 +2,25 @@ import { ApiKey } from '../auth/api-key.entity.js';
 import { Customer } from '../crm/customers/customer.entity.js';
 import { Order } from '../crm/orders/order.entity.js';
 import { EventRecord } from '../events/event.entity.js';
+import { OAuthAccessToken } from '../oauth/oauth-access-token.entity.js';
+import { OAuthAuthorizationCode } from '../oauth/oauth-authorization-code.entity.js';
+import { OAuthClient } from '../oauth/oauth-client.entity.js';
+import { OAuthGrant } from '../oauth/oauth-grant.entity.js';
+import { OAuthInteraction } from '../oauth/oauth-interaction.entity.js';
+import { OAuthRefreshToken } from '../oauth/oauth-refresh-token.entity.js';
 import { User } from '../users/user.entity.js';
 
-export const ENTITIES = [User, ApiKey, Customer, Order, EventRecord];
+export const ENTITIES = [
+  User,
+  ApiKey,
+  Customer,
+  Order,
+  EventRecord,
+  // oauth
+  OAuthClient,
+  OAuthGrant,
+  OAuthAuthorizationCode,
+  OAuthRefreshToken,
+  OAuthAccessToken,
+  OAuthInteraction,
+];
