@@ -1,5 +1,7 @@
 import { AppConfig, ConfigError, parseConfig } from './config/app-config.js';
 import { createApp } from './app.js';
+import { BrokerService } from './broker/broker.service.js';
+import { StartupError } from './common/startup-error.js';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -25,11 +27,15 @@ async function main(): Promise<void> {
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.httpPort;
-  app.get(AppConfig); // resolved for the log line below
-  process.stdout.write(`Gateway listening on http://${config.httpHost}:${port} (API docs at /docs)\n`);
+  const mqttPort = app.get(BrokerService).tcpPort;
+  // test/helpers/gateway.ts and the demo parse this line
+  process.stdout.write(
+    `Gateway listening on http://${config.httpHost}:${port} (MQTT on port ${mqttPort}, WebSocket at ${app.get(AppConfig).mqttWsPath})\n`,
+  );
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (err instanceof StartupError) process.stderr.write(`${err.message}\n`);
+  else process.stderr.write(`Gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

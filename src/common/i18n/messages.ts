@@ -68,6 +68,8 @@ const zhCN = {
   csv_unknown_columns: '未知的列:{columns}',
   csv_missing_column: '缺少必需的列:{column}',
   batch_item_failed: '第 {index} 项校验失败',
+  // devices / broker
+  device_id_taken: '该设备 ID 已存在',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -133,6 +135,8 @@ const enUS: Record<MessageKey, string> = {
   csv_unknown_columns: 'unknown columns: {columns}',
   csv_missing_column: 'missing required column: {column}',
   batch_item_failed: 'item {index} failed validation',
+  // devices / broker
+  device_id_taken: 'a device with this id already exists',
 };
 
 export const LANGUAGES = ['zh-CN', 'en-US'] as const;
