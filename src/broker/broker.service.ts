@@ -3,6 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Aedes, type AedesOptions, type AedesPublishPacket, type Client } from 'aedes';
@@ -31,7 +32,7 @@ const CONNACK = { badUsernameOrPassword: 4, identifierRejected: 2, notAuthorized
  * Device messages reach Nest handlers through the DeviceTransport strategy, which subscribes here in process.
  */
 @Injectable()
-export class BrokerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class BrokerService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BrokerService.name);
   private aedes: Aedes | undefined;
   private tcp: NetServer | undefined;
@@ -43,6 +44,8 @@ export class BrokerService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly subscribeListeners: SubscribeListener[] = [];
   private closing: Promise<void> | undefined;
   private port: number | undefined;
+  /** connections accepted before the gateway is ready (see onModuleInit); handed to Aedes when it is */
+  private waiting: Array<{ connection: Socket | Duplex; req: IncomingMessage | undefined }> | undefined = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -60,12 +63,24 @@ export class BrokerService implements OnApplicationBootstrap, BeforeApplicationS
     return this.port;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * The port is bound early, so that a port in use stops the start before anything else happens (such as
+   * printing a first-start admin key); connections wait until {@link onApplicationBootstrap}, i.e. until
+   * every module is initialized (presence recovered after a crash, handlers subscribed).
+   */
+  async onModuleInit(): Promise<void> {
     this.aedes = await Aedes.createBroker(this.options());
     this.wireEvents(this.aedes);
     for (const { topic, deliver } of this.inProcess) await this.aedesSubscribe(topic, deliver);
     await this.listenTcp(this.aedes);
-    this.attachWebSocket(this.aedes);
+  }
+
+  onApplicationBootstrap(): void {
+    const aedes = this.aedes!;
+    const waiting = this.waiting ?? [];
+    this.waiting = undefined;
+    for (const { connection, req } of waiting) if (!connection.destroyed) aedes.handle(connection, req);
+    this.attachWebSocket(aedes);
     this.logger.log(`MQTT broker on port ${this.port}, WebSocket at ${this.config.mqttWsPath}`);
   }
 
@@ -308,7 +323,12 @@ export class BrokerService implements OnApplicationBootstrap, BeforeApplicationS
     }
     this.connections.add(connection);
     connection.once('close', () => this.connections.delete(connection));
-    aedes.handle(connection, req);
+    if (this.waiting) {
+      connection.on('error', () => connection.destroy()); // Aedes listens for errors once it has the connection
+      this.waiting.push({ connection, req });
+    } else {
+      aedes.handle(connection, req);
+    }
   }
 
   private async shutdown(): Promise<void> {

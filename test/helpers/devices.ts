@@ -92,9 +92,11 @@ export function publish(client: MqttClient, topic: string, payload: string | Buf
 /** Subscribes; resolves with the granted QoS of each topic (128 = refused). */
 export function subscribe(client: MqttClient, topics: string[]): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    client.subscribe(topics, { qos: 1 }, (err, granted) => {
-      if (err && !granted) return reject(err);
-      resolve((granted ?? []).map((g) => g.qos));
+    // mqtt.js reports any refusal as an error, with the SUBACK still attached
+    client.subscribe(topics, { qos: 1 }, (err, _granted, packet) => {
+      const suback = packet as { granted?: number[] } | undefined;
+      if (!suback?.granted) return reject(err ?? new Error('no SUBACK'));
+      resolve(suback.granted);
     });
   });
 }
