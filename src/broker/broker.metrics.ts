@@ -5,7 +5,8 @@ import type { DisconnectReason } from './disconnect-reasons.js';
 import { SessionRegistry } from './session-registry.js';
 import type { DecodeFailure, InboundKind } from './topics.js';
 
-export type AuthFailure = 'bad_credentials' | 'client_id_mismatch' | 'disabled' | 'unsupported_protocol' | 'unavailable';
+export type AuthFailure =
+  'bad_credentials' | 'client_id_mismatch' | 'disabled' | 'unsupported_protocol' | 'unavailable';
 
 /**
  * The broker's Prometheus metrics. Label values are small fixed sets (never device ids), and the hot-path

@@ -108,9 +108,7 @@ const envSchema = z.object({
   MQTT_MAX_PAYLOAD_BYTES: positiveInt
     .refine((n) => n <= 16 * 1024 * 1024, 'expected at most 16777216 (16 MiB)')
     .default(64 * 1024),
-  TELEMETRY_RETENTION_DAYS: nonNegativeInt
-    .refine((n) => n <= 36500, 'expected at most 36500 days')
-    .default(30),
+  TELEMETRY_RETENTION_DAYS: nonNegativeInt.refine((n) => n <= 36500, 'expected at most 36500 days').default(30),
 });
 
 /** Parses the environment into an {@link AppConfig}; throws a {@link ConfigError} naming the first bad variable. */

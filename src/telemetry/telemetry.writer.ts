@@ -159,7 +159,9 @@ export class TelemetryWriter implements OnApplicationBootstrap, BeforeApplicatio
     });
     const pg = this.db.isPostgres;
     // SQLite (≥ 3.33) and PostgreSQL both accept UPDATE … FROM (VALUES …), whose columns are column1..3
-    const merge = pg ? '(devices.telemetry::jsonb || v.column2::jsonb)::text' : 'json_patch(devices.telemetry, v.column2)';
+    const merge = pg
+      ? '(devices.telemetry::jsonb || v.column2::jsonb)::text'
+      : 'json_patch(devices.telemetry, v.column2)';
     for (let i = 0; i < rows.length; i += UPDATE_CHUNK) {
       const chunk = rows.slice(i, i + UPDATE_CHUNK);
       const tuples = chunk.map((_, r) => (pg ? `($${3 * r + 1}, $${3 * r + 2}, $${3 * r + 3})` : '(?, ?, ?)'));
