@@ -189,6 +189,21 @@ describe('device registry (REST)', () => {
     });
   });
 
+  it('documents the routes in /openapi.json', async () => {
+    const res = await gw.api.as(undefined).get('/openapi.json');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/iot/devices',
+        '/v1/iot/devices/{id}',
+        '/v1/iot/devices/{id}/credentials',
+        '/v1/iot/devices/{id}/telemetry',
+        '/v1/iot/devices/{id}/alerts',
+        '/v1/iot/alerts',
+        '/v1/iot/alerts/{id}/acknowledge',
+      ]),
+    );
+  });
+
   it('requires a principal and the write scope', async () => {
     expect((await gw.api.as(undefined).get('/v1/iot/devices')).status).toBe(401);
     const key = await gw.api.post('/v1/api-keys', { name: 'reader', scopes: ['read'] });

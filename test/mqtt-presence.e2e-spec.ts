@@ -87,6 +87,18 @@ describe('device presence', () => {
     await expectPresence(gw, device.id, ['device.online:client_connect', 'device.offline:keepalive_timeout']);
   });
 
+  it('a protocol violation closes the connection with connection_error', async () => {
+    const device = await createDevice(gw, { id: 'presence-protocol' });
+    const { socket, connack, closed: socketClosed } = await silentDevice(gw, device, 60);
+    expect(connack).toBe(0);
+    await waitForDevice(gw, device.id, (d) => d.status === 'online', 'online');
+    // a second CONNECT on the same connection is a protocol violation [MQTT-3.1.0-2]
+    socket.write(Buffer.from([0x10, 0x0c, 0, 4, 0x4d, 0x51, 0x54, 0x54, 4, 0x02, 0, 60, 0, 0]));
+    await socketClosed;
+    const offline = await waitForDevice(gw, device.id, (d) => d.status === 'offline', 'offline');
+    expect(offline.lastDisconnectReason).toBe('connection_error');
+  });
+
   it('a silent connection taken over by a live one does not flap the device', async () => {
     const device = await createDevice(gw, { id: 'presence-half-open' });
     // a device whose old TCP connection is half-open (it will never answer again) reconnects
