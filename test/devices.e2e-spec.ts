@@ -70,6 +70,8 @@ describe('device registry (REST)', () => {
     [{ id: 'a+b' }, 'id'],
     [{ name: '' }, 'name'],
     [{ metadata: 'not an object' }, 'metadata'],
+    [{ metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])) }, 'metadata'],
+    [{ metadata: { blob: 'x'.repeat(17 * 1024) } }, 'metadata'],
     [{ disabled: 'yes' }, 'disabled'],
     [{ status: 'online' }, 'status'],
     [{ token: 'chosen' }, 'token'],

@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import { DEVICE_ID_PATTERN } from '../broker/topics.js';
+import { fieldError, type FieldError } from '../common/errors/app.exception.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const MAX_METADATA_BYTES = 16 * 1024;
+export const MAX_METADATA_KEYS = 50;
+export const MAX_METADATA_BYTES = 16 * 1024;
 
-const metadataSchema = z
-  .record(z.string().min(1).max(64), z.unknown())
-  .refine((m) => Object.keys(m).length <= 50, { message: 'at most 50 keys' })
-  .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES, {
-    message: `at most ${MAX_METADATA_BYTES} bytes of JSON`,
-  });
+/** Any JSON object; its size is checked by {@link metadataErrors} (so that the messages are localized). */
+const metadataSchema = z.record(z.string().min(1).max(64), z.unknown());
+
+export function metadataErrors(metadata: Record<string, unknown> | undefined): FieldError[] {
+  if (metadata === undefined) return [];
+  if (Object.keys(metadata).length > MAX_METADATA_KEYS) {
+    return [fieldError('metadata', 'too_many_items', { max: MAX_METADATA_KEYS })];
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(metadata));
+  return bytes > MAX_METADATA_BYTES ? [fieldError('metadata', 'too_long', { max: `${MAX_METADATA_BYTES} bytes` })] : [];
+}
 
 /** POST: every field optional; `id` is generated (`dev_…`) when absent. */
 export const createDeviceSchema = z.strictObject({

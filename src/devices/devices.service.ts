@@ -17,7 +17,7 @@ import { TelemetryWriter } from '../telemetry/telemetry.writer.js';
 import { DeviceAuthService } from './device-auth.service.js';
 import { Device } from './device.entity.js';
 import { DEVICE_LIST, type DeviceCredentials, type DeviceView, toDeviceView } from './device.view.js';
-import type { CreateDeviceDto, PatchDeviceDto } from './devices.schemas.js';
+import { type CreateDeviceDto, metadataErrors, type PatchDeviceDto } from './devices.schemas.js';
 import { PresenceService } from './presence.service.js';
 
 export type DeviceWithCredentials = DeviceView & { credentials: DeviceCredentials };
@@ -48,6 +48,8 @@ export class DevicesService {
   }
 
   async create(dto: CreateDeviceDto): Promise<DeviceWithCredentials> {
+    const errors = metadataErrors(dto.metadata);
+    if (errors.length > 0) throw AppException.validation(errors);
     const id = dto.id ?? newId('dev');
     const token = randomSecret(24);
     const view = await this.db
@@ -87,6 +89,8 @@ export class DevicesService {
   }
 
   async patch(id: string, dto: PatchDeviceDto): Promise<DeviceView> {
+    const errors = metadataErrors(dto.metadata);
+    if (errors.length > 0) throw AppException.validation(errors);
     const { disabledNow } = await this.db.transaction(async (m) => {
       const device = await this.find(m, id);
       if (dto.customerId) await this.assertCustomer(m, dto.customerId);

@@ -96,28 +96,32 @@ export class PresenceService implements PresenceListener, OnModuleInit, BeforeAp
   }
 
   private async drain(): Promise<void> {
-    let failures = 0;
-    while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, BATCH);
-      try {
-        await this.db.transaction((m) => this.write(m, batch));
-        failures = 0;
-      } catch (err) {
-        failures++;
-        this.logger.error({ err, transitions: batch.length, failures }, 'could not record device presence; retrying');
-        if (!this.stopping || failures < 3) {
-          await delay(Math.min(5000, 250 * 2 ** failures));
-          continue;
+    try {
+      let failures = 0;
+      while (this.queue.length > 0) {
+        const batch = this.queue.slice(0, BATCH);
+        try {
+          await this.db.transaction((m) => this.write(m, batch));
+          failures = 0;
+        } catch (err) {
+          failures++;
+          this.logger.error({ err, transitions: batch.length, failures }, 'could not record device presence; retrying');
+          if (!this.stopping || failures < 3) {
+            await delay(Math.min(5000, 250 * 2 ** failures));
+            continue;
+          }
+          // shutting down and the database is gone: the next start's recovery sets these devices offline
         }
-        // shutting down and the database is gone: the next start's recovery sets these devices offline
+        this.queue.splice(0, batch.length);
+        this.committed += batch.length;
+        const ready = this.waiters.filter((w) => w.until <= this.committed);
+        this.waiters = this.waiters.filter((w) => w.until > this.committed);
+        for (const w of ready) w.resolve();
       }
-      this.queue.splice(0, batch.length);
-      this.committed += batch.length;
-      const ready = this.waiters.filter((w) => w.until <= this.committed);
-      this.waiters = this.waiters.filter((w) => w.until > this.committed);
-      for (const w of ready) w.resolve();
+    } finally {
+      // same tick as the last emptiness check: a transition enqueued from now on starts a new drain
+      this.writing = false;
     }
-    this.writing = false;
   }
 
   private async write(m: EntityManager, batch: Transition[]): Promise<void> {
@@ -142,7 +146,9 @@ export class PresenceService implements PresenceListener, OnModuleInit, BeforeAp
         reason: t.reason,
       });
     }
-    for (const d of changed) {
+    // in id order, as every multi-row writer should, to keep PostgreSQL lock waits short and deadlocks rare
+    // (a deadlock aborts this transaction, which is then retried whole)
+    for (const d of [...changed].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       await m.update(
         Device,
         { id: d.id },

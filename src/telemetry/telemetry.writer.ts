@@ -159,7 +159,7 @@ export class TelemetryWriter implements OnApplicationBootstrap, BeforeApplicatio
     activity: Map<string, number>,
   ): Promise<void> {
     const ids = new Set([...latest.keys(), ...activity.keys()]);
-    const rows = [...ids].map((id) => {
+    const rows = [...ids].sort().map((id) => {
       const values = latest.get(id);
       const seen = activity.get(id);
       return [id, values ? JSON.stringify(values) : null, seen === undefined ? null : new Date(seen).toISOString()];
