@@ -1,4 +1,5 @@
 import type { MqttClient } from 'mqtt';
+import { connect } from 'node:net';
 import {
   connectDevice,
   createDevice,
@@ -6,6 +7,8 @@ import {
   getDevice,
   metric,
   publish,
+  remainingLength,
+  silentDevice,
   type TestDevice,
   type Transport,
   waitFor,
@@ -164,6 +167,25 @@ describe('telemetry', () => {
     );
     expect((await history(gw, 'tele-limit')).data.pagination.total).toBe(70);
     await endClient(client);
+  });
+
+  it('closes the connection on a packet beyond the hard cap, before buffering it', async () => {
+    const device = await createDevice(gw, { id: 'tele-huge' });
+    const { socket, connack, closed } = await silentDevice(gw, device, 60);
+    expect(connack).toBe(0);
+    // a PUBLISH announcing 10 MB; only its first bytes are ever sent
+    socket.write(Buffer.concat([Buffer.from([0x30]), remainingLength(10_000_000), Buffer.from('\u0000\u0001x')]));
+    await closed;
+    const offline = await waitForDevice(gw, 'tele-huge', (d) => d.status === 'offline', 'offline');
+    expect(offline.lastDisconnectReason).toBe('connection_error');
+  });
+
+  it('does the same before authentication', async () => {
+    const socket = connect(gw.mqttPort!, '127.0.0.1');
+    const gone = new Promise((resolve) => socket.once('close', resolve));
+    socket.on('error', () => undefined);
+    socket.write(Buffer.concat([Buffer.from([0x10]), remainingLength(50_000_000), Buffer.from('\u0000\u0004MQTT')]));
+    await gone;
   });
 
   it('counts messages by kind', async () => {

@@ -16,6 +16,7 @@ import { AppConfig } from '../config/app-config.js';
 import { StartupError } from '../common/startup-error.js';
 import { DeviceAuthService } from '../devices/device-auth.service.js';
 import { canSubscribe, inboundKind } from './acl.js';
+import { capPacketSize } from './aedes-internals.js';
 import { BrokerMetrics, type AuthFailure } from './broker.metrics.js';
 import { reasonOfClientError } from './disconnect-reasons.js';
 import { SessionRegistry } from './session-registry.js';
@@ -44,6 +45,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
   private readonly subscribeListeners: SubscribeListener[] = [];
   private closing: Promise<void> | undefined;
   private port: number | undefined;
+  private packetCapWarned = false;
   /** connections accepted before the gateway is ready (see onModuleInit); handed to Aedes when it is */
   private waiting: Array<{ connection: Socket | Duplex; req: IncomingMessage | undefined }> | undefined = [];
 
@@ -79,7 +81,7 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
     const aedes = this.aedes!;
     const waiting = this.waiting ?? [];
     this.waiting = undefined;
-    for (const { connection, req } of waiting) if (!connection.destroyed) aedes.handle(connection, req);
+    for (const { connection, req } of waiting) if (!connection.destroyed) this.handle(aedes, connection, req);
     this.attachWebSocket(aedes);
     this.logger.log(`MQTT broker on port ${this.port}, WebSocket at ${this.config.mqttWsPath}`);
   }
@@ -299,10 +301,8 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
 
   private attachWebSocket(aedes: Aedes): void {
     const http = this.adapterHost.httpAdapter.getHttpServer() as HttpServer;
-    // frames are capped a little above the payload limit: larger payloads are refused by the transport
-    // (dropped, connection up); absurd frames close the connection before they are buffered
-    const maxPayload = this.config.mqttMaxPayloadBytes * 2 + 64 * 1024;
-    const wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false });
+    // frames are capped like MQTT packets (see maxPacketBytes), before they are buffered
+    const wss = new WebSocketServer({ noServer: true, maxPayload: this.maxPacketBytes, perMessageDeflate: false });
     const path = this.config.mqttWsPath;
     this.upgradeListener = (req, socket, head) => {
       if ((req.url ?? '').split('?')[0] !== path) {
@@ -327,8 +327,27 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
       connection.on('error', () => connection.destroy()); // Aedes listens for errors once it has the connection
       this.waiting.push({ connection, req });
     } else {
-      aedes.handle(connection, req);
+      this.handle(aedes, connection, req);
     }
+  }
+
+  private handle(aedes: Aedes, connection: Socket | Duplex, req: IncomingMessage | undefined): void {
+    const client = aedes.handle(connection, req);
+    if (!capPacketSize(client, this.maxPacketBytes) && !this.packetCapWarned) {
+      this.packetCapWarned = true;
+      this.logger.warn(
+        'MQTT packet size cap unavailable (unexpected Aedes/mqtt-packet internals): packets are unbounded',
+      );
+    }
+  }
+
+  /**
+   * The largest MQTT packet accepted on any transport. Payloads above MQTT_MAX_PAYLOAD_BYTES but below this are
+   * dropped by the transport with the connection kept (SPEC §5); packets above it close the connection before
+   * they are buffered.
+   */
+  private get maxPacketBytes(): number {
+    return this.config.mqttMaxPayloadBytes * 2 + 64 * 1024;
   }
 
   private async shutdown(): Promise<void> {

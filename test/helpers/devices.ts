@@ -223,13 +223,17 @@ function connectPacket(clientId: string, username: string, password: string, kee
   };
   const variable = Buffer.concat([str('MQTT'), Buffer.from([4, 0xc2, keepalive >> 8, keepalive & 0xff])]);
   const body = Buffer.concat([variable, str(clientId), str(username), str(password)]);
-  const length: number[] = [];
-  let n = body.length;
+  return Buffer.concat([Buffer.from([0x10]), remainingLength(body.length), body]);
+}
+
+/** The variable-length "remaining length" of an MQTT fixed header. */
+export function remainingLength(n: number): Buffer {
+  const bytes: number[] = [];
   do {
     let byte = n % 128;
     n = Math.floor(n / 128);
     if (n > 0) byte |= 0x80;
-    length.push(byte);
+    bytes.push(byte);
   } while (n > 0);
-  return Buffer.concat([Buffer.from([0x10, ...length]), body]);
+  return Buffer.from(bytes);
 }
