@@ -36,7 +36,7 @@ describe('alerts', () => {
     gw = await startGateway();
     const device = await createDevice(gw, { id: deviceId });
     client = await connectDevice(gw, device);
-  });
+  }, 60_000);
   afterAll(async () => {
     await endClient(client);
     await gw.stop();

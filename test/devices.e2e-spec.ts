@@ -5,7 +5,7 @@ describe('device registry (REST)', () => {
   let gw: Gateway;
   beforeAll(async () => {
     gw = await startGateway();
-  });
+  }, 60_000);
   afterAll(() => gw.stop());
 
   it('creates a device with a chosen id and returns its credentials once', async () => {

@@ -21,7 +21,7 @@ describe('MQTT authentication and per-device ACL', () => {
   let gw: Gateway;
   beforeAll(async () => {
     gw = await startGateway();
-  });
+  }, 60_000);
   afterAll(() => gw.stop());
 
   describe.each<Transport>(['tcp', 'ws'])('over %s', (transport) => {

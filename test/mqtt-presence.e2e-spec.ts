@@ -29,7 +29,7 @@ describe('device presence', () => {
   let gw: Gateway;
   beforeAll(async () => {
     gw = await startGateway();
-  });
+  }, 60_000);
   afterAll(() => gw.stop());
 
   describe.each<Transport>(['tcp', 'ws'])('over %s', (transport) => {

@@ -33,7 +33,7 @@ describe('telemetry', () => {
   let gw: Gateway;
   beforeAll(async () => {
     gw = await startGateway();
-  });
+  }, 60_000);
   afterAll(() => gw.stop());
 
   describe('history and latest values', () => {
@@ -219,5 +219,5 @@ describe('telemetry', () => {
     } finally {
       await storage.drop();
     }
-  });
+  }, 120_000);
 });
