@@ -136,6 +136,8 @@ describe('MQTT authentication and per-device ACL', () => {
     });
     beforeEach(async () => {
       clientA = await connectDevice(gw, a);
+      // the previous test left A offline; its state must be this session's before we look at it again
+      await waitForDevice(gw, 'acl-a', (d) => d.status === 'online', 'A online');
     });
     afterEach(() => clientA.end(true));
     afterAll(() => clientB.end(true));

@@ -173,6 +173,7 @@ describe('telemetry', () => {
     const device = await createDevice(gw, { id: 'tele-huge' });
     const { socket, connack, closed } = await silentDevice(gw, device, 60);
     expect(connack).toBe(0);
+    await waitForDevice(gw, 'tele-huge', (d) => d.status === 'online', 'online');
     // a PUBLISH announcing 10 MB; only its first bytes are ever sent
     socket.write(Buffer.concat([Buffer.from([0x30]), remainingLength(10_000_000), Buffer.from('\u0000\u0001x')]));
     await closed;
