@@ -37,6 +37,10 @@ export class AppConfig {
   readonly webhookRetryDelaysMs!: number[];
   readonly commandTimeoutMs!: number;
   readonly logLevel!: LogLevel;
+  /** Largest MQTT payload a device may publish; bigger ones are dropped (the connection stays up). */
+  readonly mqttMaxPayloadBytes!: number;
+  /** Telemetry history older than this is deleted; 0 keeps it forever. */
+  readonly telemetryRetentionDays!: number;
 
   constructor(values: Omit<AppConfig, 'listeningOn'>) {
     Object.assign(this, values);
@@ -81,6 +85,12 @@ const url = (protocols: string[]) =>
     `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   );
 
+const nonNegativeInt = z
+  .string()
+  .regex(/^\d+$/, 'expected a non-negative integer')
+  .transform(Number)
+  .refine((n) => Number.isSafeInteger(n), 'expected a non-negative integer');
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
@@ -123,6 +133,10 @@ const envSchema = z.object({
     .default([5000, 300000, 1800000, 7200000, 18000000, 36000000, 50400000, 72000000, 86400000]),
   COMMAND_TIMEOUT_MS: positiveInt.default(10000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  MQTT_MAX_PAYLOAD_BYTES: positiveInt
+    .refine((n) => n <= 16 * 1024 * 1024, 'expected at most 16777216 (16 MiB)')
+    .default(64 * 1024),
+  TELEMETRY_RETENTION_DAYS: nonNegativeInt.refine((n) => n <= 36500, 'expected at most 36500 days').default(30),
 });
 
 /** Parses the environment into an {@link AppConfig}; throws a {@link ConfigError} naming the first bad variable. */
@@ -166,6 +180,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
     commandTimeoutMs: e.COMMAND_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    mqttMaxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
+    telemetryRetentionDays: e.TELEMETRY_RETENTION_DAYS,
   });
 }
 

@@ -1,6 +1,8 @@
+import { Alert } from '../alerts/alert.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
 import { Customer } from '../crm/customers/customer.entity.js';
 import { Order } from '../crm/orders/order.entity.js';
+import { Device } from '../devices/device.entity.js';
 import { EventRecord } from '../events/event.entity.js';
 import { OAuthAccessToken } from '../oauth/oauth-access-token.entity.js';
 import { OAuthAuthorizationCode } from '../oauth/oauth-authorization-code.entity.js';
@@ -8,6 +10,7 @@ import { OAuthClient } from '../oauth/oauth-client.entity.js';
 import { OAuthGrant } from '../oauth/oauth-grant.entity.js';
 import { OAuthInteraction } from '../oauth/oauth-interaction.entity.js';
 import { OAuthRefreshToken } from '../oauth/oauth-refresh-token.entity.js';
+import { TelemetryPoint } from '../telemetry/telemetry-point.entity.js';
 import { User } from '../users/user.entity.js';
 
 export const ENTITIES = [
@@ -16,6 +19,10 @@ export const ENTITIES = [
   Customer,
   Order,
   EventRecord,
+  // devices / broker
+  Device,
+  TelemetryPoint,
+  Alert,
   // oauth
   OAuthClient,
   OAuthGrant,

@@ -100,6 +100,8 @@ const zhCN = {
   oauth_error_decision: '无效的授权决定。',
   oauth_error_internal: '服务器内部错误,请稍后重试。',
   oauth_error_hint: '如果问题持续存在,请联系该应用的开发者。',
+  // devices / broker
+  device_id_taken: '该设备 ID 已存在',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -200,6 +202,8 @@ const enUS: Record<MessageKey, string> = {
   oauth_error_decision: 'Invalid decision.',
   oauth_error_internal: 'Internal server error. Please try again later.',
   oauth_error_hint: 'If the problem persists, contact the developer of the application.',
+  // devices / broker
+  device_id_taken: 'a device with this id already exists',
 };
 
 export const LANGUAGES = ['zh-CN', 'en-US'] as const;
