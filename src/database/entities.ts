@@ -1,5 +1,7 @@
 import { Alert } from '../alerts/alert.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
+import { Command } from '../commands/command.entity.js';
+import { IdempotencyKey } from '../commands/idempotency-key.entity.js';
 import { Customer } from '../crm/customers/customer.entity.js';
 import { Order } from '../crm/orders/order.entity.js';
 import { Device } from '../devices/device.entity.js';
@@ -30,4 +32,7 @@ export const ENTITIES = [
   OAuthRefreshToken,
   OAuthAccessToken,
   OAuthInteraction,
+  // commands
+  Command,
+  IdempotencyKey,
 ];
