@@ -196,19 +196,19 @@ describe('sendCommand', () => {
 
   describe('validation', () => {
     it.each([
-      [{}, 'command'],
-      [{ command: '' }, 'command'],
-      [{ command: 'turn on' }, 'command'],
-      [{ command: 'x'.repeat(65) }, 'command'],
-      [{ command: 'turnOn', params: [1] }, 'params'],
-      [{ command: 'turnOn', params: { big: 'x'.repeat(17000) } }, 'params'],
-      [{ command: 'turnOn', timeoutMs: 50 }, 'timeoutMs'],
-      [{ command: 'turnOn', timeoutMs: 300001 }, 'timeoutMs'],
-      [{ command: 'turnOn', timeoutMs: 1.5 }, 'timeoutMs'],
-      [{ command: 'turnOn', ttlSeconds: -1 }, 'ttlSeconds'],
-      [{ command: 'turnOn', async: 'yes' }, 'async'],
-      [{ command: 'turnOn', priority: 1 }, 'priority'],
-    ])('#%# → 40001 on %s', async (body, field) => {
+      ['command', {}],
+      ['command', { command: '' }],
+      ['command', { command: 'turn on' }],
+      ['command', { command: 'x'.repeat(65) }],
+      ['params', { command: 'turnOn', params: [1] }],
+      ['params', { command: 'turnOn', params: { big: 'x'.repeat(17000) } }],
+      ['timeoutMs', { command: 'turnOn', timeoutMs: 50 }],
+      ['timeoutMs', { command: 'turnOn', timeoutMs: 300001 }],
+      ['timeoutMs', { command: 'turnOn', timeoutMs: 1.5 }],
+      ['ttlSeconds', { command: 'turnOn', ttlSeconds: -1 }],
+      ['async', { command: 'turnOn', async: 'yes' }],
+      ['priority', { command: 'turnOn', priority: 1 }],
+    ])('40001 on %s (case %#)', async (field, body) => {
       const device = await createDevice(gw);
       const res = await sendCommand(gw, device.id, body);
       expect(res.status).toBe(400);
