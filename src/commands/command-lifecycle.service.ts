@@ -26,6 +26,9 @@ const OUTCOME_EVENTS: Partial<Record<CommandStatus, EventType>> = {
   expired: 'command.expired',
 };
 
+/** A command changes status at most a few times: more retries than that means something else is wrong. */
+const MAX_ATTEMPTS = 5;
+
 export type Reply = { status: 'succeeded'; result: unknown } | { status: 'failed'; error: CommandError };
 
 /**
@@ -187,14 +190,22 @@ export class CommandLifecycle {
     replied = false,
   ): Promise<Outcome> {
     const outcome = await this.db.transaction(async (m): Promise<Outcome> => {
-      const c = await m.findOneBy(Command, { id });
-      if (!c) return { found: false };
-      const changes = from.includes(c.status) ? change(c) : null;
-      if (!changes || !(await this.update(m, c, changes))) return { found: true, changed: false, command: c };
-      Object.assign(c, changes);
-      const event = OUTCOME_EVENTS[c.status];
-      if (event) await this.events.record(m, event, { command: toCommandView(c) });
-      return { found: true, changed: true, command: c };
+      // the status may change between the read and the conditional write (on PostgreSQL: a PUBACK's
+      // sent → delivered committing while a reply's update waits for the row): read again and decide again
+      for (let attempt = 1; ; attempt++) {
+        const c = await m.findOneBy(Command, { id });
+        if (!c) return { found: false };
+        const changes = from.includes(c.status) ? change(c) : null;
+        if (!changes) return { found: true, changed: false, command: c };
+        if (!(await this.update(m, c, changes))) {
+          if (attempt < MAX_ATTEMPTS) continue;
+          return { found: true, changed: false, command: c };
+        }
+        Object.assign(c, changes);
+        const event = OUTCOME_EVENTS[c.status];
+        if (event) await this.events.record(m, event, { command: toCommandView(c) });
+        return { found: true, changed: true, command: c };
+      }
     });
     if (outcome.found && outcome.changed) {
       if (replied) this.metrics.replied(outcome.command.sentAt, outcome.command.completedAt!);
