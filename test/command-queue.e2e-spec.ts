@@ -35,7 +35,10 @@ describe('commands: queueing, TTL, cancel, idempotency, batch, delivery', () => 
     expect((await gw.api.post(`/v1/iot/commands/${ids[2]}/cancel`)).body.data.status).toBe('cancelled');
     // connected but not subscribed: nothing is sent yet (a publish before SUBSCRIBE would be lost)
     const client = await connectDevice(gw, device);
-    await waitFor(async () => (await gw.api.get(`/v1/iot/devices/${device.id}`)).body.data.status === 'online', 'online');
+    await waitFor(
+      async () => (await gw.api.get(`/v1/iot/devices/${device.id}`)).body.data.status === 'online',
+      'online',
+    );
     expect((await getCommand(gw, ids[0]!)).status).toBe('queued');
     const received = await answerCommands(client, device.id, ok);
     await waitForStatus(gw, ids[3]!, 'succeeded');
@@ -237,7 +240,10 @@ describe('commands: queueing, TTL, cancel, idempotency, batch, delivery', () => 
       for (const d of online) expect(d.received.map((c) => c.command)).toEqual(['turnOff']);
 
       // without TTL, an offline member ends expired at once (DEVICE_OFFLINE); the others still go
-      const now = await gw.api.post('/v1/iot/commands/batch', { deviceIds: [online[0]!.id, offline.id], command: 'ping' });
+      const now = await gw.api.post('/v1/iot/commands/batch', {
+        deviceIds: [online[0]!.id, offline.id],
+        command: 'ping',
+      });
       expect(now.status).toBe(202);
       expect(now.body.data.items[1]).toMatchObject({ status: 'expired', error: { code: 'DEVICE_OFFLINE' } });
       expect((await commandEvents(gw, now.body.data.items[1].id)).map((e) => e.type)).toEqual(['command.expired']);
@@ -245,8 +251,16 @@ describe('commands: queueing, TTL, cancel, idempotency, batch, delivery', () => 
 
       // an Idempotency-Key replays the batch
       const headers = { 'Idempotency-Key': `batch-${offline.id}` };
-      const b1 = await gw.api.post('/v1/iot/commands/batch', { deviceIds: [offline.id], command: 'b', ttlSeconds: 60 }, headers);
-      const b2 = await gw.api.post('/v1/iot/commands/batch', { deviceIds: [offline.id], command: 'b', ttlSeconds: 60 }, headers);
+      const b1 = await gw.api.post(
+        '/v1/iot/commands/batch',
+        { deviceIds: [offline.id], command: 'b', ttlSeconds: 60 },
+        headers,
+      );
+      const b2 = await gw.api.post(
+        '/v1/iot/commands/batch',
+        { deviceIds: [offline.id], command: 'b', ttlSeconds: 60 },
+        headers,
+      );
       expect(b2.status).toBe(202);
       expect(b2.body.data.items.map((c: any) => c.id)).toEqual(b1.body.data.items.map((c: any) => c.id));
       for (const d of online) await endClient(d.client);

@@ -76,9 +76,14 @@ describe('sendCommand', () => {
 
   it('no reply within timeoutMs → 504 50401 with the timed_out command in data, and command.timed_out', async () => {
     const device = await commandDevice(gw, () => 'silent');
-    const res = await sendCommand(gw, device.id, { command: 'turnOn', timeoutMs: 1000 }, {
-      'Accept-Language': 'en-US',
-    });
+    const res = await sendCommand(
+      gw,
+      device.id,
+      { command: 'turnOn', timeoutMs: 1000 },
+      {
+        'Accept-Language': 'en-US',
+      },
+    );
     expect(res.status).toBe(504);
     expect(res.body).toMatchObject({
       code: 50401,
@@ -172,7 +177,11 @@ describe('sendCommand', () => {
     // (under the victim's id the ACL refuses the publish and closes the connection: see mqtt-auth tests)
     // a reply for an unknown command is counted too
     const unknown = await metric(gw, 'command_replies_ignored_total', { reason: 'unknown' });
-    await publish(victim.client, deviceTopics.commandReply(victim.id, 'cmd_01JAAAAAAAAAAAAAAAAAAAAAAA'), '{"status":"ok"}');
+    await publish(
+      victim.client,
+      deviceTopics.commandReply(victim.id, 'cmd_01JAAAAAAAAAAAAAAAAAAAAAAA'),
+      '{"status":"ok"}',
+    );
     await waitFor(
       async () => (await metric(gw, 'command_replies_ignored_total', { reason: 'unknown' })) > unknown,
       'unknown reply counted',

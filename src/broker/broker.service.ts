@@ -439,7 +439,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
     });
     if (!watching && !this.pubackWatchWarned) {
       this.pubackWatchWarned = true;
-      this.logger.warn('PUBACKs cannot be observed (unexpected Aedes/mqtt-packet internals): commands never show delivered');
+      this.logger.warn(
+        'PUBACKs cannot be observed (unexpected Aedes/mqtt-packet internals): commands never show delivered',
+      );
     }
     if (!capPacketSize(client, this.maxPacketBytes) && !this.packetCapWarned) {
       this.packetCapWarned = true;

@@ -79,11 +79,14 @@ export class CommandDeadlines implements OnModuleInit, OnModuleDestroy {
     this.clear(id);
     if (at === null || this.stopped) return;
     const delay = Math.max(0, Date.parse(at) - Date.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(id);
-      if (delay > MAX_TIMER_MS) return this.schedule(id, at);
-      void this.fire(id);
-    }, Math.min(delay, MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        if (delay > MAX_TIMER_MS) return this.schedule(id, at);
+        void this.fire(id);
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
     timer.unref();
     this.timers.set(id, timer);
   }

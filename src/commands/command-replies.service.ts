@@ -39,7 +39,10 @@ function toReply(payload: CommandReply | MalformedPayload): Reply {
   if ('malformed' in payload) {
     return {
       status: 'failed',
-      error: { code: 'MALFORMED_REPLY', message: `the device's reply was refused (${payload.reason}): ${payload.detail}` },
+      error: {
+        code: 'MALFORMED_REPLY',
+        message: `the device's reply was refused (${payload.reason}): ${payload.detail}`,
+      },
     };
   }
   if (payload.status === 'ok') return { status: 'succeeded', result: payload.result };

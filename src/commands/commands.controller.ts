@@ -35,8 +35,16 @@ export class CommandsController {
    */
   @ApiData('Command', { description: 'the device replied (succeeded or failed); the command, with result or error' })
   @ApiData('Command', { status: 202, description: 'accepted: async, or queued for an offline device' })
-  @ApiResponse({ status: 422, description: 'device offline and no ttlSeconds (42202), queue full (42201)', ...ERROR_BODY })
-  @ApiResponse({ status: 504, description: 'no reply within timeoutMs (50401); the command is in `data`', ...ERROR_BODY })
+  @ApiResponse({
+    status: 422,
+    description: 'device offline and no ttlSeconds (42202), queue full (42201)',
+    ...ERROR_BODY,
+  })
+  @ApiResponse({
+    status: 504,
+    description: 'no reply within timeoutMs (50401); the command is in `data`',
+    ...ERROR_BODY,
+  })
   @ApiHeader(IDEMPOTENCY_HEADER)
   @Post('devices/:id/commands')
   async send(

@@ -22,12 +22,7 @@ import { CommandDispatcher } from './command-dispatcher.service.js';
 import { addMs, CommandLifecycle } from './command-lifecycle.service.js';
 import { COMMAND_LIST, type CommandView, toCommandView } from './command.view.js';
 import { type CommandFollow, CommandWaiters } from './command-waiters.js';
-import {
-  type BatchCommandDto,
-  bodyErrors,
-  MAX_QUEUED_PER_DEVICE,
-  type SendCommandDto,
-} from './commands.schemas.js';
+import { type BatchCommandDto, bodyErrors, MAX_QUEUED_PER_DEVICE, type SendCommandDto } from './commands.schemas.js';
 import { CommandsMetrics } from './commands.metrics.js';
 import { type IdempotentRequest, IdempotencyService } from './idempotency.service.js';
 import type { IdempotencyKey } from './idempotency-key.entity.js';
@@ -193,7 +188,13 @@ export class CommandsService {
           await m.insert(Command, row as QueryDeepPartialEntity<Command>);
           if (row.status === 'expired') await this.events.record(m, 'command.expired', { command: toCommandView(row) });
         }
-        const record = idem && (await this.idempotency.store(m, idem, rows.map((r) => r.id)));
+        const record =
+          idem &&
+          (await this.idempotency.store(
+            m,
+            idem,
+            rows.map((r) => r.id),
+          ));
         return { views: rows.map(toCommandView), record };
       });
       if ('views' in result) {
@@ -219,7 +220,9 @@ export class CommandsService {
       params: spec.params,
       status: spec.offline ? 'expired' : 'queued',
       result: null,
-      error: spec.offline ? { code: 'DEVICE_OFFLINE', message: 'the device was offline and the command has no TTL' } : null,
+      error: spec.offline
+        ? { code: 'DEVICE_OFFLINE', message: 'the device was offline and the command has no TTL' }
+        : null,
       timeoutMs: spec.timeoutMs,
       ttlSeconds: spec.ttlSeconds,
       createdAt: now,

@@ -46,7 +46,10 @@ export async function answerCommands(
 /** Creates a device, connects it and makes it answer commands. */
 export async function commandDevice(
   gw: Gateway,
-  answer: (command: CommandPayload) => Answer = (c) => ({ status: 'ok', result: { echo: c.command, params: c.params } }),
+  answer: (command: CommandPayload) => Answer = (c) => ({
+    status: 'ok',
+    result: { echo: c.command, params: c.params },
+  }),
   options: ConnectOptions & { device?: Record<string, unknown> } = {},
 ): Promise<CommandDevice> {
   const device = await createDevice(gw, options.device ?? {});
@@ -61,7 +64,12 @@ export async function commandDevice(
 }
 
 /** POST /v1/iot/devices/{id}/commands */
-export function sendCommand(gw: Gateway, deviceId: string, body: Record<string, unknown>, headers?: Record<string, string>) {
+export function sendCommand(
+  gw: Gateway,
+  deviceId: string,
+  body: Record<string, unknown>,
+  headers?: Record<string, string>,
+) {
   return gw.api.post(`/v1/iot/devices/${encodeURIComponent(deviceId)}/commands`, body, headers);
 }
 

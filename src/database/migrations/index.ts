@@ -4,9 +4,4 @@ import { OAuth1764700000000 } from './1764700000000-oauth.js';
 import { Commands1764800000000 } from './1764800000000-commands.js';
 
 /** In order. A new migration is appended here and never edited once released. */
-export const MIGRATIONS = [
-  InitialSchema1764400000000,
-  Devices1764500000000,
-  OAuth1764700000000,
-  Commands1764800000000,
-];
+export const MIGRATIONS = [InitialSchema1764400000000, Devices1764500000000, OAuth1764700000000, Commands1764800000000];
