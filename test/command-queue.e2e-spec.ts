@@ -57,6 +57,31 @@ describe('commands: queueing, TTL, cancel, idempotency, batch, delivery', () => 
     await endClient(client);
   });
 
+  it('a persistent session: the subscription restored at reconnect (no SUBSCRIBE) receives the queue', async () => {
+    const device = await createDevice(gw);
+    const first = await connectDevice(gw, device, { clean: false });
+    await subscribe(first, [deviceTopics.commandSubscription(device.id)]);
+    await endClient(first);
+    await waitFor(
+      async () => (await gw.api.get(`/v1/iot/devices/${device.id}`)).body.data.status === 'offline',
+      'offline',
+    );
+    const queued = (await sendCommand(gw, device.id, { command: 'resume', ttlSeconds: 60 })).body.data;
+    expect(queued.status).toBe('queued');
+    const again = await connectDevice(gw, device, { clean: false });
+    const got = new Promise<string>((resolve) => again.once('message', (topic) => resolve(topic)));
+    expect(await got).toBe(deviceTopics.command(device.id, queued.id));
+    await waitForStatus(gw, queued.id, 'delivered');
+    await endClient(again);
+  });
+
+  it('deleting a device deletes its commands', async () => {
+    const device = await createDevice(gw);
+    const queued = (await sendCommand(gw, device.id, { command: 'orphan', ttlSeconds: 60 })).body.data;
+    expect((await gw.api.delete(`/v1/iot/devices/${device.id}`)).status).toBe(204);
+    expect((await gw.api.get(`/v1/iot/commands/${queued.id}`)).status).toBe(404);
+  });
+
   it('a queued command expires at its TTL: expired, command.expired, never delivered', async () => {
     const device = await createDevice(gw);
     const res = await sendCommand(gw, device.id, { command: 'late', ttlSeconds: 1 });

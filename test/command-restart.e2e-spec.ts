@@ -60,4 +60,21 @@ describe('commands across a gateway crash', () => {
     await endClient(client);
     silent.client.end(true);
   }, 120_000);
+
+  it('SIGTERM answers a waiting synchronous call (202, the command still in flight) and exits cleanly', async () => {
+    const own = createStorage();
+    const gateway = await startGateway({ storage: own });
+    try {
+      const silent = await commandDevice(gateway, () => 'silent');
+      const pending = sendCommand(gateway, silent.id, { command: 'slow', timeoutMs: 60000 });
+      await silent.nth(1);
+      expect(await gateway.stop()).toBe(0);
+      const res = await pending;
+      expect(res.status).toBe(202);
+      expect(['sent', 'delivered']).toContain(res.body.data.status);
+      silent.client.end(true);
+    } finally {
+      await own.drop();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { BrokerService } from '../broker/broker.service.js';
@@ -20,7 +20,7 @@ const ROUND = 100;
  * receive (its connection closed in between) goes back to the queue.
  */
 @Injectable()
-export class CommandDispatcher {
+export class CommandDispatcher implements OnModuleDestroy {
   private readonly logger = new Logger(CommandDispatcher.name);
   private readonly loops = new Map<string, { again: boolean; done: Promise<void> }>();
   private stopped = false;
@@ -48,7 +48,8 @@ export class CommandDispatcher {
     return state.done;
   }
 
-  stop(): void {
+  /** No new rounds once the gateway stops (queued commands stay queued for the next start). */
+  onModuleDestroy(): void {
     this.stopped = true;
   }
 
