@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 const QUIET_ROUTES = ['/health/live', '/health/ready', '/metrics'];
 
@@ -58,6 +59,7 @@ export class AppModule {
         UsersModule,
         CustomersModule,
         OrdersModule,
+        WebhooksModule.forRoot(config),
         HealthModule,
       ],
       providers: [
