@@ -15,7 +15,7 @@ import { type AttemptOutcome, WebhookMetrics } from './webhook-metrics.js';
 import { type AttemptResult, DELIVERY_TIMEOUT_MS, WebhookSender } from './webhook-sender.js';
 
 /** How long a drain may hold a webhook without renewing (renewed after every attempt, which takes ≤ 10 s). */
-export const LEASE_MS = DELIVERY_TIMEOUT_MS * 3;
+export const LEASE_MS = DELIVERY_TIMEOUT_MS * 2;
 
 /** Called with the retries an attempt scheduled, so that the queue runs them when due. */
 export type OnScheduled = (deliveries: ScheduledDelivery[]) => Promise<void>;
@@ -115,7 +115,10 @@ export class DeliveryDispatcher {
     const result: AttemptResult = event
       ? await this.sender.send(webhook, toEventView(event))
       : { ok: false, status: null, body: null, error: 'event not found', durationMs: 0, retryAfterMs: undefined };
-    const { outcome, retry } = await this.db.transaction((m) => this.record(m, row, result, attemptedAt, token));
+    // the request went out: losing its record would mean sending it again, so a failed write is retried
+    const { outcome, retry } = await withRetries(() =>
+      this.db.transaction((m) => this.record(m, row, result, attemptedAt, token)),
+    );
     if (outcome) this.metrics.observe(outcome, result.durationMs);
     if (!result.ok) {
       this.logger.debug(
@@ -234,4 +237,18 @@ export class DeliveryDispatcher {
   private hasDue(webhookId: string): Promise<boolean> {
     return this.deliveries.existsBy({ webhookId, status: 'pending', nextAttemptAt: LessThanOrEqual(this.clock.iso()) });
   }
+}
+
+const WRITE_RETRIES = [50, 200, 1000];
+
+/** Runs an idempotent write again after a transient failure (SQLITE_BUSY, a PostgreSQL serialization failure). */
+async function withRetries<T>(write: () => Promise<T>): Promise<T> {
+  for (const pause of WRITE_RETRIES) {
+    try {
+      return await write();
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+  return write();
 }

@@ -49,7 +49,8 @@ export class EventRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private tick(): void {
     if (this.running || this.stopped) return;
     this.running = this.relayAll()
-      .catch((err: unknown) => this.logger.error({ err }, 'event relay failed; retrying'))
+      // e.g. another instance relaying the same batch: nothing was committed, the next tick tries again
+      .catch((err: unknown) => this.logger.warn({ err }, 'event relay pass failed; retrying'))
       .finally(() => (this.running = undefined));
   }
 

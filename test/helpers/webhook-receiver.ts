@@ -69,7 +69,7 @@ export class WebhookReceiver {
           res.writeHead(reply.status, { 'Content-Type': 'text/plain', ...reply.headers });
           res.end(reply.body ?? '');
         };
-        if (reply.delayMs) setTimeout(answer, reply.delayMs);
+        if (reply.delayMs) setTimeout(answer, reply.delayMs).unref();
         else answer();
       });
     });
