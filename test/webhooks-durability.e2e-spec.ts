@@ -60,6 +60,23 @@ describe('webhook delivery durability', () => {
     expect(await second.stop()).toBe(0);
   }, 120_000);
 
+  it('finishes and records the attempt in flight on SIGTERM, then exits 0', async () => {
+    receiver.respond = () => ({ status: 200, delayMs: 2000 });
+    const gw = await start();
+    const webhook = await createWebhook(gw.api, receiver, ['customer.created']);
+    await createCustomer(gw.api);
+    await receivedAtLeast(receiver, 1); // in flight: the receiver answers in 2 s
+    expect(await gw.stop()).toBe(0);
+
+    const again = await start();
+    expect(await deliveriesOf(again.api, webhook.id)).toEqual([
+      expect.objectContaining({ attempt: 1, status: 'succeeded', responseStatus: 200 }),
+    ]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(receiver.received).toHaveLength(1); // recorded, so not sent again
+    expect(await again.stop()).toBe(0);
+  });
+
   it('delivers each event once with two gateway instances on one database', async () => {
     const a = await start();
     const b = await start();
