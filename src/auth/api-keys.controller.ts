@@ -7,6 +7,7 @@ import { CurrentPrincipal, RequireScope } from './auth.decorators.js';
 import { createApiKeySchema, type CreateApiKeyDto } from './api-keys.schemas.js';
 import { API_KEY_LIST, ApiKeysService } from './api-keys.service.js';
 import type { Principal } from './principal.js';
+import { ApiData } from '../common/openapi/api-schemas.js';
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
@@ -15,17 +16,20 @@ import type { Principal } from './principal.js';
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
+  @ApiData('ApiKey', { list: true })
   @Get()
   list(@ListQueryParam(API_KEY_LIST) query: ListQuery) {
     return this.apiKeys.list(query);
   }
 
+  @ApiData('ApiKeyCreated', { status: 201 })
   /** The full key is in this response only. */
   @Post()
   create(@CurrentPrincipal() principal: Principal, @ValidBody(createApiKeySchema) dto: CreateApiKeyDto) {
     return this.apiKeys.create({ id: principal.userId, role: principal.role }, dto);
   }
 
+  @ApiData('ApiKey')
   @Get(':id')
   get(@Param('id') id: string) {
     return this.apiKeys.get(id);

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { z } from 'zod';
+import { apiSchema } from '../common/openapi/api-schemas.js';
 import { Clock } from '../common/clock.js';
 import { AppException, fieldError } from '../common/errors/app.exception.js';
 import { ErrorCode } from '../common/errors/error-code.js';
@@ -11,20 +13,29 @@ import { runListQuery } from '../common/query/apply-list-query.js';
 import type { Page } from '../common/query/page.js';
 import { DatabaseService } from '../database/database.service.js';
 import { User } from '../users/user.entity.js';
-import { ApiKey, type Scope } from './api-key.entity.js';
+import { ApiKey, type Scope, SCOPES } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './api-keys.schemas.js';
 import type { Principal } from './principal.js';
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  userId: string;
-  scopes: Scope[];
-  prefix: string;
-  expiresAt: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+export const apiKeyViewSchema = apiSchema(
+  'ApiKey',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    userId: z.string(),
+    scopes: z.array(z.enum(SCOPES)),
+    prefix: z.string().describe('the id and the first characters of the secret'),
+    expiresAt: z.string().nullable(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+  }),
+);
+export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
+
+export const createdApiKeySchema = apiSchema(
+  'ApiKeyCreated',
+  apiKeyViewSchema.extend({ key: z.string().describe('the full key; shown in this response only') }),
+);
 
 export const API_KEY_LIST: ListSpec = {
   fields: {

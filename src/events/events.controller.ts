@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ListQueryParam } from '../common/query/list-query.decorator.js';
 import type { ListQuery } from '../common/query/list-query.js';
 import { EVENT_LIST, EventsService } from './events.service.js';
+import { ApiData } from '../common/openapi/api-schemas.js';
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -10,6 +11,7 @@ import { EVENT_LIST, EventsService } from './events.service.js';
 export class EventsController {
   constructor(private readonly events: EventsService) {}
 
+  @ApiData('Event', { list: true })
   @Get()
   list(@ListQueryParam(EVENT_LIST) query: ListQuery) {
     return this.events.list(query);

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { z } from 'zod';
+import { apiSchema } from '../common/openapi/api-schemas.js';
 import { Clock } from '../common/clock.js';
 import { newId } from '../common/ids.js';
 import { runListQuery } from '../common/query/apply-list-query.js';
@@ -11,12 +13,16 @@ import { EventRecord } from './event.entity.js';
 import { EVENT_TYPES, type EventType } from './event-types.js';
 
 /** The delivered form of an event (SPEC §7): exactly what webhook receivers get as the body. */
-export interface EventView {
-  id: string;
-  type: string;
-  createdAt: string;
-  data: Record<string, unknown>;
-}
+export const eventViewSchema = apiSchema(
+  'Event',
+  z.object({
+    id: z.string(),
+    type: z.enum(EVENT_TYPES),
+    createdAt: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  }),
+);
+export type EventView = z.infer<typeof eventViewSchema>;
 
 export const EVENT_LIST: ListSpec = {
   fields: {
@@ -28,7 +34,7 @@ export const EVENT_LIST: ListSpec = {
 };
 
 export function toEventView(e: EventRecord): EventView {
-  return { id: e.id, type: e.type, createdAt: e.createdAt, data: e.data };
+  return { id: e.id, type: e.type as EventType, createdAt: e.createdAt, data: e.data };
 }
 
 @Injectable()

@@ -7,6 +7,7 @@ import type { ListQuery } from '../common/query/list-query.js';
 import { ValidBody } from '../common/validation/zod.pipe.js';
 import { createUserSchema, type CreateUserDto, updateUserSchema, type UpdateUserDto } from './users.schemas.js';
 import { USER_LIST, UsersService } from './users.service.js';
+import { ApiData } from '../common/openapi/api-schemas.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -15,27 +16,32 @@ import { USER_LIST, UsersService } from './users.service.js';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
+  @ApiData('User')
   @Get('me')
   @RequireScope(null)
   me(@CurrentPrincipal() principal: Principal) {
     return this.users.get(principal.userId);
   }
 
+  @ApiData('User', { list: true })
   @Get()
   list(@ListQueryParam(USER_LIST) query: ListQuery) {
     return this.users.list(query);
   }
 
+  @ApiData('User', { status: 201 })
   @Post()
   create(@ValidBody(createUserSchema) dto: CreateUserDto) {
     return this.users.create(dto);
   }
 
+  @ApiData('User')
   @Get(':id')
   get(@Param('id') id: string) {
     return this.users.get(id);
   }
 
+  @ApiData('User')
   @Patch(':id')
   update(@Param('id') id: string, @ValidBody(updateUserSchema) dto: UpdateUserDto) {
     return this.users.update(id, dto);

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
+import { z } from 'zod';
+import { apiSchema } from '../common/openapi/api-schemas.js';
 import { Clock } from '../common/clock.js';
 import { AppException, fieldError } from '../common/errors/app.exception.js';
 import { isId, newId } from '../common/ids.js';
@@ -9,17 +11,21 @@ import type { ListQuery, ListSpec } from '../common/query/list-query.js';
 import type { Page } from '../common/query/page.js';
 import { DatabaseService, isUniqueViolation } from '../database/database.service.js';
 import { PasswordHasher } from './password-hasher.js';
-import { User, type UserRole } from './user.entity.js';
+import { User } from './user.entity.js';
 import type { CreateUserDto, UpdateUserDto } from './users.schemas.js';
 
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  createdAt: string;
-  updatedAt: string;
-}
+export const userViewSchema = apiSchema(
+  'User',
+  z.object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(['admin', 'member']),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+export type UserView = z.infer<typeof userViewSchema>;
 
 export const USER_LIST: ListSpec = {
   fields: {

@@ -1,16 +1,35 @@
+import { z } from 'zod';
+import { apiSchema } from '../../common/openapi/api-schemas.js';
 import type { ListSpec } from '../../common/query/list-query.js';
-import { CUSTOMER_STATUSES, type Customer, type CustomerStatus } from './customer.entity.js';
+import { CUSTOMER_STATUSES, type Customer } from './customer.entity.js';
 
-export interface CustomerView {
-  id: string;
-  name: string;
-  industry: string | null;
-  status: CustomerStatus;
-  contact: { name: string | null; phone: string | null; email: string | null };
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export const customerViewSchema = apiSchema(
+  'Customer',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    industry: z.string().nullable(),
+    status: z.enum(CUSTOMER_STATUSES),
+    contact: z.object({ name: z.string().nullable(), phone: z.string().nullable(), email: z.string().nullable() }),
+    tags: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+export type CustomerView = z.infer<typeof customerViewSchema>;
+
+export const importReportSchema = apiSchema(
+  'CustomerImportReport',
+  z.object({
+    total: z.number().int(),
+    created: z.number().int(),
+    failed: z.number().int(),
+    ids: z.array(z.string()),
+    errors: z.array(
+      z.object({ row: z.number().int(), errors: z.array(z.object({ field: z.string(), message: z.string() })) }),
+    ),
+  }),
+);
 
 export function toCustomerView(c: Customer): CustomerView {
   return {

@@ -21,6 +21,7 @@ import { ValidBody } from '../../common/validation/zod.pipe.js';
 import { CUSTOMER_LIST } from './customer.view.js';
 import { CustomersImportService, MAX_IMPORT_BYTES } from './customers-import.service.js';
 import { CustomersService } from './customers.service.js';
+import { ApiData } from '../../common/openapi/api-schemas.js';
 import {
   batchCustomersSchema,
   createCustomerSchema,
@@ -38,22 +39,26 @@ export class CustomersController {
     private readonly importer: CustomersImportService,
   ) {}
 
+  @ApiData('Customer', { list: true })
   @Get()
   list(@ListQueryParam(CUSTOMER_LIST) query: ListQuery) {
     return this.customers.list(query);
   }
 
+  @ApiData('Customer', { status: 201 })
   @Post()
   create(@ValidBody(createCustomerSchema) dto: CreateCustomerDto) {
     return this.customers.create(dto);
   }
 
+  @ApiData('Customer', { status: 201, items: true })
   /** All or nothing, ≤ 100 items; rate category "batch". */
   @Post('batch')
   async batch(@ValidBody(batchCustomersSchema) body: { items: unknown[] }) {
     return { items: await this.customers.batchCreate(body.items) };
   }
 
+  @ApiData('CustomerImportReport')
   /** multipart/form-data with a CSV in the field `file`; rate category "upload". */
   @Post('import')
   @HttpCode(200)
@@ -74,16 +79,19 @@ export class CustomersController {
     };
   }
 
+  @ApiData('Customer')
   @Get(':id')
   get(@Param('id') id: string) {
     return this.customers.get(id);
   }
 
+  @ApiData('Customer')
   @Put(':id')
   replace(@Param('id') id: string, @ValidBody(createCustomerSchema) dto: CreateCustomerDto) {
     return this.customers.replace(id, dto);
   }
 
+  @ApiData('Customer')
   @Patch(':id')
   patch(@Param('id') id: string, @ValidBody(patchCustomerSchema) dto: PatchCustomerDto) {
     return this.customers.patch(id, dto);

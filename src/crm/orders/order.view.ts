@@ -1,18 +1,26 @@
+import { z } from 'zod';
+import { apiSchema } from '../../common/openapi/api-schemas.js';
 import type { ListSpec } from '../../common/query/list-query.js';
-import { ORDER_STATUSES, type Order, type OrderItem, type OrderStatus } from './order.entity.js';
+import { ORDER_STATUSES, type Order } from './order.entity.js';
 
-export interface OrderView {
-  id: string;
-  customerId: string;
-  items: OrderItem[];
-  amount: number;
-  currency: string;
-  status: OrderStatus;
-  paidAt: string | null;
-  cancelledAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export const orderViewSchema = apiSchema(
+  'Order',
+  z.object({
+    id: z.string(),
+    customerId: z.string(),
+    items: z.array(
+      z.object({ sku: z.string(), name: z.string(), quantity: z.number().int(), unitPrice: z.number().int() }),
+    ),
+    amount: z.number().int().describe('integer minor units, computed from the items'),
+    currency: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    paidAt: z.string().nullable(),
+    cancelledAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+export type OrderView = z.infer<typeof orderViewSchema>;
 
 export function toOrderView(o: Order): OrderView {
   return {
