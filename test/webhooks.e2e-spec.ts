@@ -136,6 +136,23 @@ describe('webhooks', () => {
       expect((await gw.api.get(`/v1/webhooks/${webhook.id}/deliveries`)).status).toBe(404);
       expect((await gw.api.get('/v1/webhooks/not-an-id')).status).toBe(404);
     });
+    it('documents every route and its response in the OpenAPI document', async () => {
+      const doc = (await gw.api.get('/openapi.json')).body;
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/v1/webhooks',
+          '/v1/webhooks/{id}',
+          '/v1/webhooks/{id}/rotate-secret',
+          '/v1/webhooks/{id}/test',
+          '/v1/webhooks/{id}/deliveries',
+          '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+        ]),
+      );
+      expect(Object.keys(doc.components.schemas)).toEqual(
+        expect.arrayContaining(['Webhook', 'WebhookWithSecret', 'WebhookDelivery']),
+      );
+      expect(JSON.stringify(doc.paths['/v1/webhooks'].post.responses['201'])).toContain('WebhookWithSecret');
+    });
   });
 
   describe('delivery', () => {

@@ -1,25 +1,31 @@
 import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
 import { newId } from '../common/ids.js';
+import { apiSchema } from '../common/openapi/api-schemas.js';
 import type { ListSpec } from '../common/query/list-query.js';
 import { EVENT_TYPES } from '../events/event-types.js';
 import { DELIVERY_STATUSES, type DeliveryKind, WebhookDelivery } from './webhook-delivery.entity.js';
 
 /** A delivery log item (SPEC §12), plus `webhookId`, `responseBody` (first 1 KiB) and `attemptedAt`. */
-export interface DeliveryView {
-  id: string;
-  webhookId: string;
-  eventId: string;
-  eventType: string;
-  attempt: number;
-  status: WebhookDelivery['status'];
-  responseStatus: number | null;
-  responseBody: string | null;
-  durationMs: number | null;
-  error: string | null;
-  createdAt: string;
-  attemptedAt: string | null;
-  nextAttemptAt: string | null;
-}
+export const deliveryViewSchema = apiSchema(
+  'WebhookDelivery',
+  z.object({
+    id: z.string(),
+    webhookId: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    attempt: z.number().int().describe('1 for the first attempt of the event at this webhook'),
+    status: z.enum(DELIVERY_STATUSES),
+    responseStatus: z.number().int().nullable(),
+    responseBody: z.string().nullable().describe('the first 1 KiB of the response'),
+    durationMs: z.number().int().nullable(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    attemptedAt: z.string().nullable(),
+    nextAttemptAt: z.string().nullable().describe('pending: when due; failed: when the retry is due, if any'),
+  }),
+);
+export type DeliveryView = z.infer<typeof deliveryViewSchema>;
 
 export function toDeliveryView(d: WebhookDelivery): DeliveryView {
   return {

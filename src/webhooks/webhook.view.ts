@@ -1,17 +1,29 @@
+import { z } from 'zod';
+import { apiSchema } from '../common/openapi/api-schemas.js';
 import type { ListSpec } from '../common/query/list-query.js';
-import { WEBHOOK_STATUSES, type Webhook } from './webhook.entity.js';
+import { DISABLED_REASONS, WEBHOOK_STATUSES, type Webhook } from './webhook.entity.js';
 
 /** A webhook as the API shows it; the secret only appears in the create and rotate-secret responses. */
-export interface WebhookView {
-  id: string;
-  url: string;
-  events: string[];
-  description: string | null;
-  status: Webhook['status'];
-  disabledReason: Webhook['disabledReason'];
-  createdAt: string;
-  updatedAt: string;
-}
+export const webhookViewSchema = apiSchema(
+  'Webhook',
+  z.object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()).describe('event types, `category.*` or `*`'),
+    description: z.string().nullable(),
+    status: z.enum(WEBHOOK_STATUSES),
+    disabledReason: z.enum(DISABLED_REASONS).nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+export type WebhookView = z.infer<typeof webhookViewSchema>;
+
+export const webhookWithSecretSchema = apiSchema(
+  'WebhookWithSecret',
+  webhookViewSchema.extend({ secret: z.string().describe('the signing secret: shown in this response only') }),
+);
+export type WebhookWithSecret = z.infer<typeof webhookWithSecretSchema>;
 
 export function toWebhookView(w: Webhook): WebhookView {
   return {

@@ -24,10 +24,8 @@ import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { generateWebhookSecret, isValidWebhookSecret } from './webhook-signature.js';
 import { WebhookUrlPolicy } from './webhook-url.policy.js';
 import { Webhook } from './webhook.entity.js';
-import { toWebhookView, WEBHOOK_LIST, type WebhookView } from './webhook.view.js';
+import { toWebhookView, WEBHOOK_LIST, type WebhookView, type WebhookWithSecret } from './webhook.view.js';
 import type { CreateWebhookDto, PatchWebhookDto, RotateSecretDto } from './webhooks.schemas.js';
-
-export type WebhookWithSecret = WebhookView & { secret: string };
 
 @Injectable()
 export class WebhooksService {
