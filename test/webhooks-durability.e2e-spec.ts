@@ -118,6 +118,14 @@ describe('webhook delivery durability', () => {
       expect(await gw.stop()).toBe(0);
     }, 90_000);
 
+    it('still shuts down cleanly on SIGTERM while Redis is down', async () => {
+      const gw = await start({ REDIS_URL: redis.url });
+      await createWebhook(gw.api, receiver, ['customer.created']);
+      await redis.stop();
+      await createCustomer(gw.api);
+      expect(await gw.stop()).toBe(0);
+    });
+
     it('re-queues a retry whose job Redis lost', async () => {
       receiver.respond = (_, n) => (n === 0 ? { status: 503, headers: { 'Retry-After': '3' } } : { status: 200 });
       const gw = await start({ REDIS_URL: redis.url, LOG_LEVEL: 'info' });

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { RedisService } from '../redis/redis.service.js';
 import type { ScheduledDelivery } from './delivery-log.js';
@@ -19,6 +20,8 @@ const OVERDUE_GRACE_MS = 5000;
 const RECONCILE_BATCH = 500;
 /** the relay does not wait longer than this for Redis; the reconciler catches up later */
 const ENQUEUE_TIMEOUT_MS = 2000;
+/** at shutdown, how long closing BullMQ may take (it needs Redis) before the connections are just dropped */
+const CLOSE_TIMEOUT_MS = 3000;
 
 /** One job per pending delivery (attempt); its id is the delivery id, so adding it twice is harmless. */
 const deliveryJobSchema = z.strictObject({ deliveryId: z.string().min(1), webhookId: z.string().min(1) });
@@ -37,6 +40,9 @@ export class BullmqDeliveryQueue extends DeliveryQueue implements OnApplicationB
   private readonly logger = new Logger('WebhookDelivery');
   private readonly queue: Queue<DeliveryJobData, string, string>;
   private readonly worker: Worker<DeliveryJobData, string, string>;
+  private readonly connections: Redis[];
+  /** drains in progress: at shutdown they finish their attempt (database only) before BullMQ is closed */
+  private readonly drains = new Set<Promise<void>>();
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> | undefined;
   private redisDown = false;
@@ -47,8 +53,12 @@ export class BullmqDeliveryQueue extends DeliveryQueue implements OnApplicationB
   ) {
     super();
     const prefix = redis.key('bull');
+    this.connections = [
+      redis.connect('webhook-queue'),
+      redis.connect('webhook-worker', { maxRetriesPerRequest: null }),
+    ];
     this.queue = new Queue<DeliveryJobData, string, string>(QUEUE_NAME, {
-      connection: redis.connect('webhook-queue'),
+      connection: this.connections[0]!,
       prefix,
       defaultJobOptions: {
         attempts: 1,
@@ -57,7 +67,7 @@ export class BullmqDeliveryQueue extends DeliveryQueue implements OnApplicationB
       },
     });
     this.worker = new Worker<DeliveryJobData, string, string>(QUEUE_NAME, (job, token) => this.process(job, token), {
-      connection: redis.connect('webhook-worker', { maxRetriesPerRequest: null }),
+      connection: this.connections[1]!,
       prefix,
       concurrency: CONCURRENCY,
       autorun: false,
@@ -91,17 +101,27 @@ export class BullmqDeliveryQueue extends DeliveryQueue implements OnApplicationB
     }
   }
 
+  /**
+   * Attempts in flight finish and are recorded; then BullMQ is closed, which needs Redis — if Redis is down that is
+   * given up after a moment and the connections are dropped (the jobs' deliveries are pending in the database).
+   */
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.reconcileTimer);
     this.dispatcher.stop();
-    await this.worker.close();
-    await this.reconciling;
-    await this.queue.close();
+    await Promise.allSettled(this.drains);
+    await bounded(Promise.all([this.worker.close(), this.reconciling, this.queue.close()]), CLOSE_TIMEOUT_MS);
+    for (const connection of this.connections) connection.disconnect();
   }
 
   private async process(job: Job<DeliveryJobData, string, string>, token: string | undefined): Promise<string> {
     const { deliveryId, webhookId } = deliveryJobSchema.parse(job.data);
-    await this.dispatcher.drain(webhookId, (retries) => this.enqueue(retries));
+    const drain = this.dispatcher.drain(webhookId, (retries) => this.enqueue(retries));
+    this.drains.add(drain);
+    try {
+      await drain;
+    } finally {
+      this.drains.delete(drain);
+    }
     const delivery = await this.dispatcher.find(deliveryId);
     if (!delivery) return 'deleted';
     if (delivery.status === 'pending') {
@@ -153,4 +173,11 @@ export class BullmqDeliveryQueue extends DeliveryQueue implements OnApplicationB
     this.redisDown = true;
     this.logger.warn({ err: err.message }, 'webhook queue unavailable; deliveries wait in the database');
   }
+}
+
+/** Waits for `work`, but no longer than `ms`; its failure or lateness is not the caller's concern. */
+async function bounded(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
