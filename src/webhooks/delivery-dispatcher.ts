@@ -177,17 +177,16 @@ export class DeliveryDispatcher {
     // recorded already by another sender (a drain that outlived its lease): keep the first record only
     if (!recorded.affected) return {};
 
-    await m.update(Webhook, { id: webhook.id }, { failingSince });
-    await m.update(Webhook, { id: webhook.id, leaseToken: token }, { leaseUntil: this.clock.iso(LEASE_MS) });
+    const changes: Partial<Webhook> = {
+      ...(failingSince !== webhook.failingSince && { failingSince }),
+      ...(disable && { status: 'disabled', disabledReason: disable, updatedAt: this.clock.iso() }),
+    };
+    if (Object.keys(changes).length > 0) await m.update(Webhook, { id: webhook.id }, changes);
     if (disable) {
-      await m.update(
-        Webhook,
-        { id: webhook.id },
-        { status: 'disabled', disabledReason: disable, updatedAt: this.clock.iso() },
-      );
       await failPendingDeliveries(m, webhook.id, disable);
       return { outcome: 'failed' };
     }
+    await m.update(Webhook, { id: webhook.id, leaseToken: token }, { leaseUntil: this.clock.iso(LEASE_MS) });
     if (!retryAt) return { outcome: result.ok ? 'succeeded' : 'failed' };
     const retry = newDelivery({
       webhookId: webhook.id,
