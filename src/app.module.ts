@@ -2,7 +2,9 @@ import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BrokerModule } from './broker/broker.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CommonModule } from './common/common.module.js';
@@ -11,10 +13,13 @@ import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
 import { CustomersModule } from './crm/customers/customers.module.js';
 import { OrdersModule } from './crm/orders/orders.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DevicesModule } from './devices/devices.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -59,8 +64,13 @@ export class AppModule {
         UsersModule,
         CustomersModule,
         OrdersModule,
+        BrokerModule,
+        DevicesModule,
+        TelemetryModule,
+        AlertsModule,
         WebhooksModule.forRoot(config),
         HealthModule,
+        OAuthModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { ErrorCode } from './common/errors/error-code.js';
 import { AppModule } from './app.module.js';
 import { AuthHooks } from './auth/auth.hooks.js';
+import { DeviceTransport } from './broker/device-transport.strategy.js';
 import type { AppConfig } from './config/app-config.js';
 import { requestIdFrom } from './common/http/request-context.js';
 import { newId } from './common/ids.js';
@@ -52,6 +53,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   registerHttpMetrics(fastify, app.get(MetricsService));
   acceptEmptyJsonBodies(fastify);
   setupOpenApi(app);
+  // Device messages reach `@EventPattern('devices/+/…')` handlers through this in-process transport. Started
+  // before init, so that its subscriptions are in place before the broker (started in init) accepts devices.
+  app.connectMicroservice({ strategy: app.get(DeviceTransport) });
+  await app.startAllMicroservices();
   await app.init();
   return app;
 }

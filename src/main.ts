@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { ConfigError, parseConfig } from './config/app-config.js';
+import { StartupError } from './common/startup-error.js';
 
 const SHUTDOWN_GRACE_MS = 25_000;
 
@@ -15,7 +16,10 @@ async function main(): Promise<void> {
     throw err;
   }
   // loaded after the configuration is known to be good, so that a bad variable fails fast
-  const { createApp } = await import('./app.js');
+  const [{ createApp }, { BrokerService }] = await Promise.all([
+    import('./app.js'),
+    import('./broker/broker.service.js'),
+  ]);
   const app = await createApp(config);
   try {
     await app.listen({ port: config.httpPort, host: config.httpHost });
@@ -29,7 +33,13 @@ async function main(): Promise<void> {
   }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.httpPort;
-  process.stdout.write(`Gateway listening on http://${config.httpHost}:${port} (API docs at /docs)\n`);
+  // with HTTP_PORT=0 (tests) the default PUBLIC_URL, the OAuth issuer, is only known now
+  config.listeningOn(port);
+  const mqttPort = app.get(BrokerService).tcpPort;
+  // test/helpers/gateway.ts and the demo parse this line
+  process.stdout.write(
+    `Gateway listening on http://${config.httpHost}:${port} (MQTT on port ${mqttPort}, WebSocket at ${config.mqttWsPath})\n`,
+  );
 
   // Graceful shutdown: stop accepting, finish in-flight work, run every module's shutdown hook, exit 0.
   let stopping = false;
@@ -53,11 +63,13 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // `on`, not `once`: a second signal during shutdown must not kill the process half-way
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`Gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (err instanceof StartupError) process.stderr.write(`${err.message}\n`);
+  else process.stderr.write(`Gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { ApiClient } from './helpers/api-client.js';
 import { createStorage, runGatewayExpectingFailure, startGateway } from './helpers/gateway.js';
@@ -94,14 +95,36 @@ describe('process lifecycle', () => {
   describe('shutdown', () => {
     it('exits 0 on SIGTERM after finishing in-flight requests', async () => {
       const gw = await startGateway();
-      const inflight = gw.api.post('/v1/customers/batch', {
-        items: Array.from({ length: 100 }, (_, i) => ({ name: `c${i}` })),
+      const body = JSON.stringify({ name: 'arrived before SIGTERM' });
+      // a request the server has already received (headers and half the body) when SIGTERM comes
+      const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request(
+          `${gw.baseUrl}/v1/customers`,
+          {
+            method: 'POST',
+            headers: {
+              Authorization: `Bearer ${gw.api.token}`,
+              'Content-Type': 'application/json',
+              'Content-Length': Buffer.byteLength(body),
+            },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.slice(0, 10));
+        setTimeout(() => {
+          gw.process.kill('SIGTERM');
+          setTimeout(() => req.end(body.slice(10)), 300);
+        }, 300);
       });
-      await new Promise((r) => setTimeout(r, 5));
-      const code = gw.stop();
-      const res = await inflight;
+      const res = await response;
       expect(res.status).toBe(201);
-      expect(await code).toBe(0);
+      expect(await gw.stop()).toBe(0);
+      expect(gw.output()).toContain('SIGTERM received, shutting down');
     });
   });
 });

@@ -6,6 +6,11 @@ import { Authenticator } from './authenticator.service.js';
 import { headersOf, RateLimitService, rateCategoryOf } from './rate-limit.service.js';
 
 const TOKEN_QUERY_PARAMS = ['access_token', 'api_key', 'apiKey', 'token', 'key'];
+/** Where one of those names is an ordinary parameter of the route, not a smuggled credential. */
+const ROUTE_QUERY_PARAMS: Record<string, string[]> = {
+  // SPEC §4: GET /v1/iot/devices/{id}/telemetry?key=temperature
+  '/v1/iot/devices/:id/telemetry': ['key'],
+};
 
 /**
  * Runs on every /v1 request before the body is read: authenticate (the guard enforces the outcome
@@ -26,7 +31,8 @@ export class AuthHooks {
   private async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!isApiPath(request.url)) return;
     const query = request.query as Record<string, unknown> | undefined;
-    if (query && TOKEN_QUERY_PARAMS.some((p) => p in query)) {
+    const own = ROUTE_QUERY_PARAMS[request.routeOptions.url ?? ''];
+    if (query && TOKEN_QUERY_PARAMS.some((p) => p in query && !own?.includes(p))) {
       request.authError = new AppException(ErrorCode.TokenInvalid, { key: 'token_in_query' });
     } else if (request.headers.authorization) {
       try {

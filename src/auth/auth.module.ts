@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OAuthTokensModule } from '../oauth/oauth-tokens.module.js';
 import { User } from '../users/user.entity.js';
 import { AdminBootstrapService } from './admin-bootstrap.service.js';
 import { ApiKey } from './api-key.entity.js';
@@ -13,7 +14,7 @@ import { RateLimitService } from './rate-limit.service.js';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey, User])],
+  imports: [TypeOrmModule.forFeature([ApiKey, User]), OAuthTokensModule],
   controllers: [ApiKeysController],
   providers: [
     ApiKeysService,

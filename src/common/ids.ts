@@ -2,7 +2,8 @@ import { monotonicFactory } from 'ulid';
 
 const ulid = monotonicFactory();
 
-export type IdPrefix = 'usr' | 'ak' | 'cli' | 'cust' | 'ord' | 'cmd' | 'alt' | 'whk' | 'evt' | 'dlv' | 'dev' | 'req';
+export type IdPrefix =
+  'usr' | 'ak' | 'cli' | 'grt' | 'cust' | 'ord' | 'cmd' | 'alt' | 'whk' | 'evt' | 'dlv' | 'dev' | 'req';
 
 /** Prefixed, time-sortable ids (`cust_01J…`): sorting by id is sorting by creation. */
 export function newId(prefix: IdPrefix): string {

@@ -22,16 +22,40 @@ export class AppConfig {
   /** Prefix of every Redis key we write, so that several deployments (or test runs) can share one Redis. */
   readonly redisPrefix!: string;
   readonly adminApiKey!: string | undefined;
-  readonly publicUrl!: string;
+  /**
+   * Base URL of the gateway as clients see it: the OAuth issuer and the links in its metadata. PUBLIC_URL if
+   * set; otherwise http://<host>:<port> (host: HTTP_HOST, or localhost when it is a wildcard address), and the
+   * port is the one actually bound, which with HTTP_PORT=0 is only known after listen (see {@link listeningOn}).
+   */
+  publicUrl!: string;
+  /** PUBLIC_URL was given explicitly (then it never changes) */
+  readonly publicUrlFixed!: boolean;
+  /** PEM RSA private key signing OAuth access tokens (OAUTH_SIGNING_KEY); unset → generated into DATA_DIR */
+  readonly oauthSigningKey!: string | undefined;
   readonly rateLimit!: { standard: number; batch: number; upload: number };
   readonly webhookAllowPrivateNetworks!: boolean;
   readonly webhookRetryDelaysMs!: number[];
   readonly commandTimeoutMs!: number;
   readonly logLevel!: LogLevel;
+  /** Largest MQTT payload a device may publish; bigger ones are dropped (the connection stays up). */
+  readonly mqttMaxPayloadBytes!: number;
+  /** Telemetry history older than this is deleted; 0 keeps it forever. */
+  readonly telemetryRetentionDays!: number;
 
-  constructor(values: AppConfig) {
+  constructor(values: Omit<AppConfig, 'listeningOn'>) {
     Object.assign(this, values);
   }
+
+  /** Called by main.ts once the HTTP server listens: a default PUBLIC_URL follows the port really bound. */
+  listeningOn(port: number): void {
+    if (!this.publicUrlFixed) this.publicUrl = defaultPublicUrl(this.httpHost, port);
+  }
+}
+
+/** `http://localhost:3000` for the wildcard addresses, else the address HTTP_HOST names (the only one that answers). */
+export function defaultPublicUrl(host: string, port: number): string {
+  const name = host === '0.0.0.0' || host === '::' || host === '[::]' ? 'localhost' : host;
+  return `http://${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}:${port}`;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +85,12 @@ const url = (protocols: string[]) =>
     `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   );
 
+const nonNegativeInt = z
+  .string()
+  .regex(/^\d+$/, 'expected a non-negative integer')
+  .transform(Number)
+  .refine((n) => Number.isSafeInteger(n), 'expected a non-negative integer');
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
@@ -84,6 +114,14 @@ const envSchema = z.object({
     .default('gw'),
   ADMIN_API_KEY: z.string().min(32, 'expected at least 32 characters').optional(),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
+  OAUTH_SIGNING_KEY: z
+    .string()
+    // PEM in one env line: `\n` escapes are accepted for the line breaks
+    .transform((s) => s.replace(/\\n/g, '\n').replace(/\r\n/g, '\n').trim())
+    .refine((s) => /^-----BEGIN (RSA )?PRIVATE KEY-----\n[\s\S]+\n-----END (RSA )?PRIVATE KEY-----$/.test(s), {
+      message: 'expected a PEM-encoded RSA private key (-----BEGIN PRIVATE KEY-----…)',
+    })
+    .optional(),
   RATE_LIMIT_STANDARD: positiveInt.default(1000),
   RATE_LIMIT_BATCH: positiveInt.default(100),
   RATE_LIMIT_UPLOAD: positiveInt.default(60),
@@ -95,6 +133,10 @@ const envSchema = z.object({
     .default([5000, 300000, 1800000, 7200000, 18000000, 36000000, 50400000, 72000000, 86400000]),
   COMMAND_TIMEOUT_MS: positiveInt.default(10000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  MQTT_MAX_PAYLOAD_BYTES: positiveInt
+    .refine((n) => n <= 16 * 1024 * 1024, 'expected at most 16777216 (16 MiB)')
+    .default(64 * 1024),
+  TELEMETRY_RETENTION_DAYS: nonNegativeInt.refine((n) => n <= 36500, 'expected at most 36500 days').default(30),
 });
 
 /** Parses the environment into an {@link AppConfig}; throws a {@link ConfigError} naming the first bad variable. */
@@ -130,18 +172,23 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     adminApiKey: e.ADMIN_API_KEY,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.HTTP_PORT}`).replace(/\/+$/, ''),
+    publicUrl: (e.PUBLIC_URL ?? defaultPublicUrl(e.HTTP_HOST, e.HTTP_PORT)).replace(/\/+$/, ''),
+    publicUrlFixed: e.PUBLIC_URL !== undefined,
+    oauthSigningKey: e.OAUTH_SIGNING_KEY,
     rateLimit: { standard: e.RATE_LIMIT_STANDARD, batch: e.RATE_LIMIT_BATCH, upload: e.RATE_LIMIT_UPLOAD },
     webhookAllowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
     commandTimeoutMs: e.COMMAND_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    mqttMaxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
+    telemetryRetentionDays: e.TELEMETRY_RETENTION_DAYS,
   });
 }
 
 function redact(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return value;
   if (name === 'ADMIN_API_KEY') return `${value.slice(0, 3)}…`;
+  if (name === 'OAUTH_SIGNING_KEY') return `${value.slice(0, 16)}…`;
   if (name.endsWith('_URL')) return value.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
   return value;
 }

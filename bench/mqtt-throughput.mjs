@@ -1,0 +1,208 @@
+// MQTT hot-path micro-benchmark: N authenticated devices publish QoS 1 telemetry through the gateway
+// (auth, ACL, in-process transport to the Nest handler, validation, batched history writes), against a bare
+// Aedes broker with no hooks. Reports acknowledged messages per second and the broker process's CPU time
+// (user + system, from /proc: Linux only) per 10 000 messages.
+//
+//   npm run build && node bench/mqtt-throughput.mjs
+//   DEVICES=100 MESSAGES=500 WINDOW=20 node bench/mqtt-throughput.mjs
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/mqtt-throughput.mjs   (PostgreSQL)
+//
+// The load generator runs in this process, on the same machine: figures are for comparing the two brokers
+// on one machine, not absolute capacity.
+/* global fetch */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
+import pg from 'pg';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DEVICES = Number(process.env.DEVICES ?? 50);
+const MESSAGES = Number(process.env.MESSAGES ?? 1000);
+const WINDOW = Number(process.env.WINDOW ?? 20);
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijklmnop';
+const CLK_TCK = 100; // USER_HZ on Linux
+const KEYS_PER_MESSAGE = 3;
+
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime
+}
+
+function start(command, args, env, ready) {
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(command, [...nodeArgs, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not start:\n${output}`)), 60_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, match });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+  });
+}
+
+function connect(url, options) {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, keepalive: 60, ...options });
+    client.once('connect', () => resolve(client));
+    client.once('error', reject);
+  });
+}
+
+/** Every client publishes MESSAGES QoS 1 messages, at most WINDOW unacknowledged at a time. */
+function load(clients) {
+  return Promise.all(
+    clients.map(
+      ({ client, id }) =>
+        new Promise((resolve, reject) => {
+          let sent = 0;
+          let acked = 0;
+          const next = () => {
+            if (sent === MESSAGES) return;
+            const seq = sent++;
+            const payload = JSON.stringify({ temperature: 20 + (seq % 10) / 10, humidity: 40 + (seq % 7), seq });
+            client.publish(`devices/${id}/telemetry`, payload, { qos: 1 }, (err) => {
+              if (err) return reject(err);
+              if (++acked === MESSAGES) return resolve();
+              next();
+            });
+          };
+          for (let i = 0; i < Math.min(WINDOW, MESSAGES); i++) next();
+        }),
+    ),
+  );
+}
+
+async function metric(baseUrl, name) {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+async function run(label, broker, devices, url, afterAck = async () => undefined) {
+  const clients = [];
+  for (const d of devices) clients.push({ id: d.id, client: await connect(url, d.options) });
+  const total = DEVICES * MESSAGES;
+  const cpu0 = cpuSeconds(broker.pid);
+  const t0 = performance.now();
+  await load(clients);
+  const t1 = performance.now();
+  const cpu1 = cpuSeconds(broker.pid);
+  await afterAck();
+  const t2 = performance.now();
+  const cpu2 = cpuSeconds(broker.pid);
+  await Promise.all(clients.map(({ client }) => client.endAsync()));
+  const rate = total / ((t1 - t0) / 1000);
+  return {
+    label,
+    messages: total,
+    'msgs/s (acked)': Math.round(rate),
+    'CPU-s / 10k (to last PUBACK)': +(((cpu1 - cpu0) / total) * 10_000).toFixed(3),
+    'CPU-s / 10k (incl. writes)': +(((cpu2 - cpu0) / total) * 10_000).toFixed(3),
+    'drain after last PUBACK (s)': +((t2 - t1) / 1000).toFixed(2),
+  };
+}
+
+async function gatewayRun() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
+  const schema = `bench_${process.pid}`;
+  const env = {
+    DATA_DIR: dataDir,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    MQTT_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: ADMIN_KEY,
+    ...(process.env.BENCH_DATABASE_URL && { DATABASE_URL: process.env.BENCH_DATABASE_URL, DATABASE_SCHEMA: schema }),
+  };
+  const { child, match } = await start(
+    process.execPath,
+    [join(ROOT, 'dist/main.js')],
+    env,
+    /Gateway listening on http:\/\/[^:]+:(\d+) \(MQTT on port (\d+)/,
+  );
+  const baseUrl = `http://127.0.0.1:${match[1]}`;
+  try {
+    const devices = [];
+    for (let i = 0; i < DEVICES; i++) {
+      const res = await fetch(`${baseUrl}/v1/iot/devices`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ id: `bench-${i}` }),
+      });
+      const { data } = await res.json();
+      devices.push({
+        id: data.id,
+        options: { clientId: data.id, username: data.id, password: data.credentials.password },
+      });
+    }
+    const expected = DEVICES * MESSAGES * KEYS_PER_MESSAGE;
+    return await run(
+      'gateway (auth + ACL + transport + batched writes)',
+      child,
+      devices,
+      `mqtt://127.0.0.1:${match[2]}`,
+      async () => {
+        while ((await metric(baseUrl, 'telemetry_points_written_total')) < expected) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      },
+    );
+  } finally {
+    await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.BENCH_DATABASE_URL) {
+      const client = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+  }
+}
+
+async function rawRun() {
+  const { child, match } = await start(process.execPath, [join(ROOT, 'bench/raw-aedes.mjs')], {}, /PORT (\d+)/);
+  try {
+    const devices = Array.from({ length: DEVICES }, (_, i) => ({
+      id: `bench-${i}`,
+      options: { clientId: `bench-${i}` },
+    }));
+    return await run('raw Aedes 1.2 (no hooks)', child, devices, `mqtt://127.0.0.1:${match[1]}`);
+  } finally {
+    await stop(child);
+  }
+}
+
+const results = [];
+results.push(await rawRun());
+results.push(await gatewayRun());
+console.log(
+  `${DEVICES} devices × ${MESSAGES} QoS 1 messages (${KEYS_PER_MESSAGE} keys each), window ${WINDOW}, ` +
+    `database ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}, node ${process.version}`,
+);
+console.table(results);

@@ -1,0 +1,30 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ListQueryParam } from '../common/query/list-query.decorator.js';
+import type { ListQuery } from '../common/query/list-query.js';
+import { ALERT_LIST } from './alert.view.js';
+import { AlertsService } from './alerts.service.js';
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('v1/iot')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Get('alerts')
+  list(@ListQueryParam(ALERT_LIST) query: ListQuery) {
+    return this.alerts.list(query);
+  }
+
+  @Get('devices/:id/alerts')
+  listForDevice(@Param('id') id: string, @ListQueryParam(ALERT_LIST) query: ListQuery) {
+    return this.alerts.listForDevice(id, query);
+  }
+
+  /** Idempotent: acknowledging twice keeps the first `acknowledgedAt`. */
+  @Post('alerts/:id/acknowledge')
+  @HttpCode(200)
+  acknowledge(@Param('id') id: string) {
+    return this.alerts.acknowledge(id);
+  }
+}
