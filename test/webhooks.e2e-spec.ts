@@ -1,3 +1,4 @@
+import { connectDevice, createDevice, endClient, publish } from './helpers/devices.js';
 import { createCustomer, createOrder, eventually } from './helpers/factories.js';
 import { type Gateway, startGateway } from './helpers/gateway.js';
 import {
@@ -245,6 +246,40 @@ describe('webhooks', () => {
           nextAttemptAt: null,
         });
       }
+    });
+
+    it('delivers device events to a device.* subscription, signed, in order', async () => {
+      const r = await receiver();
+      const webhook = await subscribe(r, ['device.*']);
+      const device = await createDevice(gw);
+      const client = await connectDevice(gw, device);
+      await publish(
+        client,
+        `devices/${device.id}/alerts`,
+        JSON.stringify({ type: 'overheat', severity: 'critical', message: 'hot' }),
+      );
+      await publish(client, `devices/${device.id}/alerts`, JSON.stringify({ type: 'overheat', status: 'cleared' }));
+      await createCustomer(gw.api); // not a device event
+      await endClient(client);
+      await eventually(async () => r.events('device.offline').length === 1, 15_000, 'device.offline');
+      expect((await gw.api.delete(`/v1/iot/devices/${device.id}`)).status).toBe(204);
+
+      const got = await receivedAtLeast(r, 6);
+      expect(got.map((d) => d.event.type)).toEqual([
+        'device.created',
+        'device.online',
+        'device.alert',
+        'device.alert',
+        'device.offline',
+        'device.deleted',
+      ]);
+      for (const d of got) {
+        expectSigned(d, webhook.secret);
+        expect(d.event.data.device.id).toBe(device.id);
+      }
+      expect(got[2]!.event.data.alert).toMatchObject({ type: 'overheat', severity: 'critical', status: 'active' });
+      expect(got[3]!.event.data.alert).toMatchObject({ type: 'overheat', status: 'cleared' });
+      expect(got[4]!.event.data.reason).toBe('client_disconnect');
     });
 
     it('applies event filters: *, exact types and category.*', async () => {
