@@ -1,4 +1,4 @@
-import { connectDevice, createDevice, endClient, publish } from './helpers/devices.js';
+import { connectDevice, createDevice, deviceEvents, endClient, publish } from './helpers/devices.js';
 import { createCustomer, createOrder, eventually } from './helpers/factories.js';
 import { type Gateway, startGateway } from './helpers/gateway.js';
 import {
@@ -259,6 +259,8 @@ describe('webhooks', () => {
         JSON.stringify({ type: 'overheat', severity: 'critical', message: 'hot' }),
       );
       await publish(client, `devices/${device.id}/alerts`, JSON.stringify({ type: 'overheat', status: 'cleared' }));
+      // the broker handles an alert and a disconnect concurrently: let the alerts be recorded first
+      await eventually(async () => (await deviceEvents(gw, device.id, ['device.alert'])).length === 2);
       await createCustomer(gw.api); // not a device event
       await endClient(client);
       await eventually(async () => r.events('device.offline').length === 1, 15_000, 'device.offline');
@@ -273,6 +275,12 @@ describe('webhooks', () => {
         'device.offline',
         'device.deleted',
       ]);
+      const recorded = await deviceEvents(
+        gw,
+        device.id,
+        got.map((d) => d.event.type),
+      );
+      expect(got.map((d) => d.event.id)).toEqual(recorded.map((e) => e.id));
       for (const d of got) {
         expectSigned(d, webhook.secret);
         expect(d.event.data.device.id).toBe(device.id);
