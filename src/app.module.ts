@@ -21,6 +21,7 @@ import { OAuthModule } from './oauth/oauth.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 const QUIET_ROUTES = ['/health/live', '/health/ready', '/metrics'];
 
@@ -67,6 +68,7 @@ export class AppModule {
         DevicesModule,
         TelemetryModule,
         AlertsModule,
+        WebhooksModule.forRoot(config),
         HealthModule,
         OAuthModule,
       ],
