@@ -22,6 +22,7 @@ import { OAuthModule } from './oauth/oauth.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 const QUIET_ROUTES = ['/health/live', '/health/ready', '/metrics'];
 
@@ -68,6 +69,7 @@ export class AppModule {
         DevicesModule,
         TelemetryModule,
         AlertsModule,
+        WebhooksModule.forRoot(config),
         CommandsModule,
         HealthModule,
         OAuthModule,

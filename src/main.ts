@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { ConfigError, parseConfig } from './config/app-config.js';
 import { StartupError } from './common/startup-error.js';
 
@@ -50,6 +51,10 @@ async function main(): Promise<void> {
       process.stderr.write(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms, exiting\n`);
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
+    // server.close() only drops the keep-alive sockets idle at that moment; one whose request was in flight turns
+    // idle after its answer and would hold the close until the client's keep-alive timeout
+    const server = app.getHttpServer() as Server;
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {

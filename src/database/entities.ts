@@ -14,6 +14,8 @@ import { OAuthInteraction } from '../oauth/oauth-interaction.entity.js';
 import { OAuthRefreshToken } from '../oauth/oauth-refresh-token.entity.js';
 import { TelemetryPoint } from '../telemetry/telemetry-point.entity.js';
 import { User } from '../users/user.entity.js';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
+import { Webhook } from '../webhooks/webhook.entity.js';
 
 export const ENTITIES = [
   User,
@@ -32,6 +34,9 @@ export const ENTITIES = [
   OAuthRefreshToken,
   OAuthAccessToken,
   OAuthInteraction,
+  // webhooks
+  Webhook,
+  WebhookDelivery,
   // commands
   Command,
   IdempotencyKey,

@@ -14,4 +14,8 @@ export class EventRecord {
 
   @Column({ name: 'created_at', type: 'varchar', length: 24 })
   createdAt!: string;
+
+  /** Set by the webhook relay once the event has been fanned out to its subscribers; NULL until then. */
+  @Column({ name: 'relayed_at', type: 'varchar', length: 24, nullable: true })
+  relayedAt?: string | null;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ApiClient } from './api-client.js';
 
@@ -44,9 +45,26 @@ export function createStorage(): Storage {
         await client.query(`DROP SCHEMA IF EXISTS "${id}" CASCADE`);
         await client.end();
       }
+      if (PROFILE.redisUrl) await dropRedisKeys(PROFILE.redisUrl, `${env.REDIS_PREFIX}:*`);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Deletes a test's Redis keys (rate-limit counters expire by themselves, BullMQ's queues do not). */
+async function dropRedisKeys(url: string, pattern: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export interface Gateway {

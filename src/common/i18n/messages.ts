@@ -102,6 +102,13 @@ const zhCN = {
   oauth_error_hint: '如果问题持续存在,请联系该应用的开发者。',
   // devices / broker
   device_id_taken: '该设备 ID 已存在',
+  // webhooks
+  webhook_url_invalid: '必须是 http:// 或 https:// 地址',
+  webhook_url_credentials: '不能包含用户名或密码',
+  webhook_url_private: '不允许指向本机、内网、链路本地等非公网地址',
+  webhook_event_unknown: '未知的事件类型:{event}',
+  webhook_secret_invalid: '密钥须为 16–256 个可见 ASCII 字符;以 whsec_ 开头时,其后须为至少 16 字节的 Base64',
+  webhook_disabled: 'Webhook 已停用,请先启用',
   // commands
   command_device_offline: '设备离线:未设置 ttlSeconds 的命令不会排队',
   command_device_disabled: '设备已禁用,不能向其发送命令',
@@ -216,6 +223,14 @@ const enUS: Record<MessageKey, string> = {
   oauth_error_hint: 'If the problem persists, contact the developer of the application.',
   // devices / broker
   device_id_taken: 'a device with this id already exists',
+  // webhooks
+  webhook_url_invalid: 'must be an http:// or https:// URL',
+  webhook_url_credentials: 'must not contain a user name or password',
+  webhook_url_private: 'must not point to a loopback, private, link-local or other non-public address',
+  webhook_event_unknown: 'unknown event type: {event}',
+  webhook_secret_invalid:
+    'the secret must be 16–256 visible ASCII characters; after a whsec_ prefix, the Base64 of at least 16 bytes',
+  webhook_disabled: 'the webhook is disabled; enable it first',
   // commands
   command_device_offline: 'Device is offline: a command without ttlSeconds is not queued',
   command_device_disabled: 'The device is disabled: no commands can be sent to it',
