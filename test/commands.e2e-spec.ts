@@ -125,6 +125,16 @@ describe('sendCommand', () => {
     expect(refused.body.code).toBe(40302);
   });
 
+  it('a connected device that never subscribes: the synchronous call gets 504 with the command expired', async () => {
+    const device = await createDevice(gw);
+    const client = await connectDevice(gw, device);
+    const res = await sendCommand(gw, device.id, { command: 'turnOn', timeoutMs: 500 });
+    expect(res.status).toBe(504);
+    expect(res.body.code).toBe(50401);
+    expect(res.body.data).toMatchObject({ status: 'expired', sentAt: null, error: { code: 'EXPIRED' } });
+    await endClient(client);
+  });
+
   it('async → 202 with the sent command; the reply completes it later', async () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
