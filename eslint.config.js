@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'sdk/**/dist/', 'data/', 'artifacts/'] },
+  { ignores: ['dist/', 'simulator/dist/', 'node_modules/', 'coverage/', 'sdk/**/dist/', 'data/', 'artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { BrokerModule } from './broker/broker.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { CommandsModule } from './commands/commands.module.js';
 import { CommonModule } from './common/common.module.js';
 import { AllExceptionsFilter } from './common/http/exception.filter.js';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor.js';
@@ -69,6 +70,7 @@ export class AppModule {
         TelemetryModule,
         AlertsModule,
         WebhooksModule.forRoot(config),
+        CommandsModule,
         HealthModule,
         OAuthModule,
       ],

@@ -38,3 +38,42 @@ export function capPacketSize(client: object, maxBytes: number): boolean {
   };
   return true;
 }
+
+interface PacketEmitter {
+  on(event: 'packet', listener: (packet: { cmd?: string; messageId?: number }) => void): unknown;
+}
+
+/**
+ * Calls `listener` with the message id of every PUBACK the client sends. Aedes handles PUBACKs itself and
+ * reports them only through its `ack` event, whose packet is the one it had stored: for a clean session it
+ * stores nothing, so the event carries no packet and no message id. The client's mqtt-packet parser emits
+ * every decoded packet as a `packet` event (Aedes' own handler is its first listener; this one runs after it,
+ * synchronously, for the same packet). Aedes removes every `packet` listener when the client closes.
+ *
+ * Reads the client's parser (aedes 1.2.0 → mqtt-packet 9), as {@link capPacketSize} does; returns false,
+ * changing nothing, if it does not have the expected shape (the broker then logs that `delivered` is off).
+ * Covered by aedes-internals.spec.ts (a real Aedes, a real client) and the command e2e tests.
+ */
+export function watchPubacks(client: object, listener: (messageId: number) => void): boolean {
+  const parser = (client as { _parser?: Partial<PacketEmitter> })._parser;
+  if (!parser || typeof parser.on !== 'function') return false;
+  parser.on('packet', (packet) => {
+    if (packet.cmd === 'puback' && typeof packet.messageId === 'number') listener(packet.messageId);
+  });
+  return true;
+}
+
+/**
+ * The subscriptions of a connected client as Aedes holds them (`client.subscriptions`: filter → {qos}), both
+ * the ones it sent in SUBSCRIBE packets and the ones restored from a persistent session (which emit no
+ * `subscribe` event). Undefined when the shape is not the expected one.
+ */
+export function subscriptionsOf(client: object): Map<string, number> | undefined {
+  const subscriptions = (client as { subscriptions?: unknown }).subscriptions;
+  if (typeof subscriptions !== 'object' || subscriptions === null) return undefined;
+  const out = new Map<string, number>();
+  for (const [filter, sub] of Object.entries(subscriptions as Record<string, { qos?: unknown }>)) {
+    if (typeof sub?.qos === 'number') out.set(filter, sub.qos);
+  }
+  return out;
+}

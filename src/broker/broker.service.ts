@@ -16,14 +16,31 @@ import { AppConfig } from '../config/app-config.js';
 import { StartupError } from '../common/startup-error.js';
 import { DeviceAuthService } from '../devices/device-auth.service.js';
 import { canSubscribe, inboundKind } from './acl.js';
-import { capPacketSize } from './aedes-internals.js';
+import { capPacketSize, subscriptionsOf, watchPubacks } from './aedes-internals.js';
 import { BrokerMetrics, type AuthFailure } from './broker.metrics.js';
 import { reasonOfClientError } from './disconnect-reasons.js';
 import { SessionRegistry } from './session-registry.js';
+import { topicMatches } from './topics.js';
 
 /** An in-process subscriber: called for every matching publish; must call `done` promptly (see `concurrency`). */
 export type InProcessDeliver = (packet: AedesPublishPacket, done: () => void) => void;
 export type SubscribeListener = (deviceId: string, topics: string[]) => void;
+
+/**
+ * What became of a publish to one device ({@link BrokerService.deliver}): written to its connection (at the
+ * QoS of its subscription: 1, or 0 when it subscribed at QoS 0 and no PUBACK will come), or not, because the
+ * device has no live connection or has not subscribed to the topic.
+ */
+export type DeliveryOutcome = { status: 'sent'; qos: 0 | 1 } | { status: 'offline' } | { status: 'not_subscribed' };
+
+/** Per connection: QoS 1 deliveries awaiting their PUBACK, and the message ids chosen for topics being written. */
+interface Outbound {
+  acks: Map<number, () => void>;
+  messageIds: Map<string, number>;
+}
+
+/** A device that never acknowledges must not make us remember its deliveries forever. */
+const MAX_PENDING_ACKS = 1000;
 
 const CONNACK = { badUsernameOrPassword: 4, identifierRejected: 2, notAuthorized: 5, serverUnavailable: 3 } as const;
 
@@ -44,6 +61,10 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
   private readonly inProcess: Array<{ topic: string; deliver: InProcessDeliver }> = [];
   private readonly subscribeListeners: SubscribeListener[] = [];
   private closing: Promise<void> | undefined;
+  private readonly outbound = new WeakMap<Client, Outbound>();
+  /** last message id used per device, continued across its connections (see deliver) */
+  private readonly lastMessageId = new Map<string, number>();
+  private pubackWatchWarned = false;
   private port: number | undefined;
   private packetCapWarned = false;
   /** connections accepted before the gateway is ready (see onModuleInit); handed to Aedes when it is */
@@ -134,6 +155,69 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
     });
   }
 
+  /**
+   * Publishes to one device's live connection, if it subscribed to `topic`; `onPuback` is called when the device
+   * acknowledges this very publish (QoS 1). The command broker uses it instead of {@link publish} because it
+   * needs to know three things that a broker-wide publish does not tell: whether the device could receive it at
+   * all (connected and subscribed: otherwise the command stays queued), that it was written, and its PUBACK.
+   *
+   * PUBACK correlation: the message id is chosen here (set in the `authorizeForward` hook, which Aedes calls
+   * just before it numbers the packet, and which keeps an id already set) and the client's PUBACKs are watched
+   * (aedes-internals.ts). Ids are continued per device across its connections, so that an id still in flight in
+   * a persistent session's redelivery is not reused soon. Gateway publishes are the only QoS 1 traffic a
+   * device can receive (it may subscribe only to its own command topics, which only the gateway publishes to),
+   * so Aedes never numbers another packet for the same connection.
+   */
+  deliver(deviceId: string, topic: string, payload: Buffer, onPuback: () => void): Promise<DeliveryOutcome> {
+    const client = this.sessions.current(deviceId) as Client | undefined;
+    if (!client || client.closed || !client.connected) return Promise.resolve({ status: 'offline' });
+    let granted: number | undefined;
+    for (const [filter, qos] of subscriptionsOf(client) ?? []) {
+      if (topicMatches(filter, topic)) granted = Math.max(granted ?? 0, qos);
+    }
+    if (granted === undefined) return Promise.resolve({ status: 'not_subscribed' });
+    const qos: 0 | 1 = granted > 0 ? 1 : 0;
+    if (qos === 1) {
+      const out = this.outboundOf(client);
+      const messageId = this.nextMessageId(deviceId, out);
+      out.messageIds.set(topic, messageId);
+      out.acks.set(messageId, onPuback);
+      if (out.acks.size > MAX_PENDING_ACKS) out.acks.delete(out.acks.keys().next().value!);
+    }
+    return new Promise((resolve) => {
+      // Aedes calls back once the packet is written to the socket (or failed to be: it then closes the client)
+      client.publish({ cmd: 'publish', topic, payload, qos, retain: false, dup: false }, () => {
+        this.outbound.get(client)?.messageIds.delete(topic);
+        resolve({ status: 'sent', qos });
+      });
+    });
+  }
+
+  /** True when the device has a live connection subscribed to `topic` (what {@link deliver} needs). */
+  canDeliver(deviceId: string, topic: string): boolean {
+    const client = this.sessions.current(deviceId) as Client | undefined;
+    if (!client || client.closed || !client.connected) return false;
+    for (const filter of subscriptionsOf(client)?.keys() ?? []) if (topicMatches(filter, topic)) return true;
+    return false;
+  }
+
+  private outboundOf(client: Client): Outbound {
+    let out = this.outbound.get(client);
+    if (!out) {
+      out = { acks: new Map(), messageIds: new Map() };
+      this.outbound.set(client, out);
+    }
+    return out;
+  }
+
+  private nextMessageId(deviceId: string, out: Outbound): number {
+    let id = this.lastMessageId.get(deviceId) ?? 0;
+    do id = (id % 65535) + 1;
+    while (out.acks.has(id));
+    this.lastMessageId.set(deviceId, id);
+    return id;
+  }
+
   /** Called when a device's SUBSCRIBE was granted (e.g. to deliver queued commands). */
   onSubscribe(listener: SubscribeListener): void {
     this.subscribeListeners.push(listener);
@@ -196,6 +280,12 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
         this.metrics.messageIn(kind);
         this.sessions.touch(client.id);
         callback(null);
+      },
+      authorizeForward: (client, packet) => {
+        // the message id chosen by deliver() for this topic (see there); Aedes keeps an id already set
+        const messageId = this.outbound.get(client)?.messageIds.get(packet.topic);
+        if (messageId !== undefined && packet.qos > 0) packet.messageId = messageId;
+        return packet;
       },
       authorizeSubscribe: (client, subscription, callback) => {
         if (canSubscribe(client.id, subscription.topic)) return callback(null, subscription);
@@ -260,6 +350,13 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
       const granted = subscriptions.filter((s) => (s.qos as number) !== 128).map((s) => s.topic);
       if (granted.length === 0) return;
       for (const listener of this.subscribeListeners) listener(client.id, granted);
+    });
+    aedes.on('clientReady', (client) => {
+      // subscriptions restored from a persistent session come with no SUBSCRIBE (and no `subscribe` event)
+      if (this.subscribeListeners.length === 0) return;
+      const restored = [...(subscriptionsOf(client)?.keys() ?? [])];
+      if (restored.length === 0) return;
+      for (const listener of this.subscribeListeners) listener(client.id, restored);
     });
     const emitter: EventEmitter = aedes;
     emitter.on('error', (error: unknown) => this.logger.error({ err: error }, 'MQTT broker error'));
@@ -333,6 +430,19 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
 
   private handle(aedes: Aedes, connection: Socket | Duplex, req: IncomingMessage | undefined): void {
     const client = aedes.handle(connection, req);
+    const watching = watchPubacks(client, (messageId) => {
+      const out = this.outbound.get(client);
+      const onPuback = out?.acks.get(messageId);
+      if (!onPuback) return;
+      out!.acks.delete(messageId);
+      onPuback();
+    });
+    if (!watching && !this.pubackWatchWarned) {
+      this.pubackWatchWarned = true;
+      this.logger.warn(
+        'PUBACKs cannot be observed (unexpected Aedes/mqtt-packet internals): commands never show delivered',
+      );
+    }
     if (!capPacketSize(client, this.maxPacketBytes) && !this.packetCapWarned) {
       this.packetCapWarned = true;
       this.logger.warn(

@@ -1,5 +1,5 @@
 import { BaseRpcContext } from '@nestjs/microservices';
-import type { ParsedTopic } from './topics.js';
+import type { DecodeFailure, ParsedTopic } from './topics.js';
 
 /**
  * What a device message handler receives as `@Payload()`: the validated payload of the topic's schema
@@ -13,6 +13,17 @@ export interface DeviceMessage<T> {
   payload: T;
   /** when the gateway received it, ISO-8601 */
   receivedAt: string;
+}
+
+/**
+ * A command reply that failed validation. Replies are correlated by their topic, not their payload, so the
+ * transport hands even a malformed one to its handler (after counting and logging it), which records the
+ * command as failed with this reason instead of letting the caller wait for a timeout.
+ */
+export interface MalformedPayload {
+  malformed: true;
+  reason: DecodeFailure;
+  detail: string;
 }
 
 /** `@Ctx()` of a device message handler. */

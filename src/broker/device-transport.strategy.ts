@@ -4,7 +4,7 @@ import { isObservable } from 'rxjs';
 import { AppConfig } from '../config/app-config.js';
 import { BrokerMetrics } from './broker.metrics.js';
 import { BrokerService, type InProcessDeliver } from './broker.service.js';
-import type { DeviceMessage } from './device-message.js';
+import type { DeviceMessage, MalformedPayload } from './device-message.js';
 import { DeviceMessageContext } from './device-message.js';
 import { decodePayload, type InboundKind, parseTopic, TOPIC_FILTERS } from './topics.js';
 
@@ -16,6 +16,9 @@ const KIND_OF_FILTER: Record<string, InboundKind> = {
   [TOPIC_FILTERS.commandReply]: 'command_reply',
 };
 
+/** Kinds whose handler also receives malformed payloads, as a {@link MalformedPayload} (see there). */
+const MALFORMED_TO_HANDLER: ReadonlySet<InboundKind> = new Set(['command_reply']);
+
 /** A device sending garbage in a loop gets one log line per this interval, not one per message. */
 const MALFORMED_LOG_INTERVAL_MS = 60_000;
 
@@ -23,8 +26,9 @@ const MALFORMED_LOG_INTERVAL_MS = 60_000;
  * A Nest microservice transport over the embedded broker, in process: handlers declared with
  * `@EventPattern('devices/+/telemetry')` are subscribed to that filter on Aedes itself (no loopback MQTT
  * client). Per message: the payload is decoded and validated once, against the topic's schema in topics.ts;
- * malformed or oversized payloads are counted, logged with the device id, and dropped here; valid ones are
- * handed to the handler as a {@link DeviceMessage}. The broker is released at once (handlers run
+ * malformed or oversized payloads are counted, logged with the device id, and dropped here (command replies
+ * excepted: their handler gets a {@link MalformedPayload}); valid ones are handed to the handler as a
+ * {@link DeviceMessage}. The broker is released at once (handlers run
  * asynchronously), so a slow handler never holds Aedes' delivery slots.
  */
 @Injectable()
@@ -82,16 +86,20 @@ export class DeviceTransport extends Server implements CustomTransportStrategy {
     const parsed = parseTopic(topic);
     if (!parsed) return; // the filter and the ACL make this impossible
     const decoded = decodePayload(kind, payload, this.config.mqttMaxPayloadBytes);
-    if (!decoded.ok) {
+    let value: unknown;
+    if (decoded.ok) {
+      value = decoded.value;
+    } else {
       this.metrics.malformedPayload(kind, decoded.reason);
       this.logMalformed(parsed.deviceId, kind, decoded.reason, decoded.detail);
-      return;
+      if (!MALFORMED_TO_HANDLER.has(kind)) return;
+      value = { malformed: true, reason: decoded.reason, detail: decoded.detail } satisfies MalformedPayload;
     }
     const message: DeviceMessage<unknown> = {
       deviceId: parsed.deviceId,
       topic,
       commandId: parsed.commandId,
-      payload: decoded.value,
+      payload: value,
       receivedAt: new Date().toISOString(),
     };
     const context = new DeviceMessageContext([parsed, topic]);

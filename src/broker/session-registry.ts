@@ -65,6 +65,11 @@ export class SessionRegistry {
     return this.live.has(deviceId);
   }
 
+  /** The device's live connection (the client object Aedes registered), if it has one. */
+  current(deviceId: string): SessionClient | undefined {
+    return this.live.get(deviceId);
+  }
+
   /** The device's credentials were accepted; its session starts when Aedes registers it. */
   authenticated(client: SessionClient): void {
     if (client.closed) return;

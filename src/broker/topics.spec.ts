@@ -1,4 +1,4 @@
-import { decodePayload, deviceTopics, MAX_PAYLOAD_BYTES, parseTopic } from './topics.js';
+import { decodePayload, deviceTopics, MAX_PAYLOAD_BYTES, parseTopic, topicMatches } from './topics.js';
 
 describe('topics', () => {
   it.each([
@@ -104,5 +104,22 @@ describe('decodePayload', () => {
     const error = { status: 'error', error: { code: 'UNKNOWN_COMMAND', message: 'no such command' } };
     expect(decodePayload('command_reply', Buffer.from(JSON.stringify(error)))).toEqual({ ok: true, value: error });
     expect(decodePayload('command_reply', Buffer.from('{"status":"maybe"}'))).toMatchObject({ ok: false });
+  });
+});
+
+describe(topicMatches.name, () => {
+  it.each([
+    ['devices/d1/commands/+', 'devices/d1/commands/cmd_1', true],
+    ['devices/d1/commands/#', 'devices/d1/commands/cmd_1', true],
+    ['devices/d1/commands/#', 'devices/d1/commands', true],
+    ['devices/d1/commands/cmd_1', 'devices/d1/commands/cmd_1', true],
+    ['devices/d1/commands/cmd_2', 'devices/d1/commands/cmd_1', false],
+    ['devices/d1/commands/+', 'devices/d1/commands/cmd_1/reply', false],
+    ['devices/d1/commands/+', 'devices/d2/commands/cmd_1', false],
+    ['devices/+/commands/+', 'devices/d1/commands/cmd_1', true],
+    ['#', '$SYS/x', false],
+    ['+/x', '$SYS/x', false],
+  ])('%s matches %s: %s', (filter, topic, expected) => {
+    expect(topicMatches(filter, topic)).toBe(expected);
   });
 });

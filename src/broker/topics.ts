@@ -32,6 +32,23 @@ export const deviceTopics = {
   commandSubscription: (deviceId: string) => `${TOPIC_ROOT}/${deviceId}/commands/+`,
 };
 
+/**
+ * MQTT topic filter matching (`+` one level, `#` the rest, including its parent level), for the filters the
+ * ACL lets a device subscribe to. Topics starting with `$` are never matched by a leading wildcard.
+ */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (filter === topic) return true;
+  if ((filter.startsWith('+') || filter.startsWith('#')) && topic.startsWith('$')) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return i === f.length - 1;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
 export interface ParsedTopic {
   kind: TopicKind;
   deviceId: string;
@@ -131,7 +148,14 @@ export function isAlertClear(payload: AlertPayload): payload is AlertClear {
   return 'status' in payload;
 }
 
-/** `devices/{id}/commands/{commandId}` (gateway → device, QoS 1). */
+/** Command names (`turnOn`, `setBrightness`, `firmware.update`): what sendCommand accepts and devices dispatch on. */
+export const COMMAND_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * `devices/{id}/commands/{commandId}` (gateway → device, QoS 1). `issuedAt` is when the command was created;
+ * `expiresAt` is its reply deadline (sent + timeoutMs): after it the gateway has given up on the command, so a
+ * device that receives it later (a redelivery from a persistent session) should not execute it.
+ */
 export const commandPayloadSchema = z.object({
   id: z.string(),
   command: z.string(),
@@ -140,6 +164,11 @@ export const commandPayloadSchema = z.object({
   expiresAt: z.string().nullable(),
 });
 export type CommandPayload = z.output<typeof commandPayloadSchema>;
+
+/** Builds the payload of a command topic (the gateway's side of the contract above). */
+export function encodeCommandPayload(payload: CommandPayload): Buffer {
+  return Buffer.from(JSON.stringify(payload));
+}
 
 /** `devices/{id}/commands/{commandId}/reply` (device → gateway). */
 export const commandReplySchema = z.union([

@@ -1,5 +1,7 @@
 import { Alert } from '../alerts/alert.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
+import { Command } from '../commands/command.entity.js';
+import { IdempotencyKey } from '../commands/idempotency-key.entity.js';
 import { Customer } from '../crm/customers/customer.entity.js';
 import { Order } from '../crm/orders/order.entity.js';
 import { Device } from '../devices/device.entity.js';
@@ -35,4 +37,7 @@ export const ENTITIES = [
   // webhooks
   Webhook,
   WebhookDelivery,
+  // commands
+  Command,
+  IdempotencyKey,
 ];

@@ -28,6 +28,8 @@ export interface ConnectOptions {
   password?: string;
   keepalive?: number;
   protocolVersion?: 4 | 5;
+  /** clean session (default true) */
+  clean?: boolean;
 }
 
 /** An MQTT 3.1.1 client that does not reconnect by itself (tests decide). */
@@ -40,7 +42,7 @@ function clientFor(gw: Gateway, device: { id: string; password: string }, option
     keepalive: options.keepalive ?? 60,
     reconnectPeriod: 0,
     connectTimeout: 20_000,
-    clean: true,
+    clean: options.clean ?? true,
   };
   return mqtt.connect(brokerUrl(gw, options.transport ?? 'tcp'), settings);
 }

@@ -109,6 +109,18 @@ const zhCN = {
   webhook_event_unknown: '未知的事件类型:{event}',
   webhook_secret_invalid: '密钥须为 16–256 个可见 ASCII 字符;以 whsec_ 开头时,其后须为至少 16 字节的 Base64',
   webhook_disabled: 'Webhook 已停用,请先启用',
+  // commands
+  command_device_offline: '设备离线:未设置 ttlSeconds 的命令不会排队',
+  command_device_disabled: '设备已禁用,不能向其发送命令',
+  command_device_timeout: '设备未在 {timeoutMs} 毫秒内响应',
+  command_not_delivered: '命令在过期前未能送达设备(设备未订阅命令主题)',
+  command_queue_full: '设备 {deviceId} 的排队命令已达上限({max} 条)',
+  command_finished: '命令已结束(状态 {status}),不能取消',
+  command_duplicate_device: '设备 ID 重复',
+  command_device_not_found: '设备不存在',
+  command_device_is_disabled: '设备已禁用',
+  idempotency_key_invalid: 'Idempotency-Key 必须是 1 到 255 个可见 ASCII 字符',
+  idempotency_key_reused: '该 Idempotency-Key 已用于另一个不同的请求',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -219,6 +231,18 @@ const enUS: Record<MessageKey, string> = {
   webhook_secret_invalid:
     'the secret must be 16–256 visible ASCII characters; after a whsec_ prefix, the Base64 of at least 16 bytes',
   webhook_disabled: 'the webhook is disabled; enable it first',
+  // commands
+  command_device_offline: 'Device is offline: a command without ttlSeconds is not queued',
+  command_device_disabled: 'The device is disabled: no commands can be sent to it',
+  command_device_timeout: 'The device did not reply within {timeoutMs} ms',
+  command_not_delivered: 'The command could not be delivered before it expired (the device has not subscribed)',
+  command_queue_full: 'Device {deviceId} already has {max} queued commands',
+  command_finished: 'The command has already ended ({status}) and cannot be cancelled',
+  command_duplicate_device: 'duplicate device id',
+  command_device_not_found: 'device does not exist',
+  command_device_is_disabled: 'device is disabled',
+  idempotency_key_invalid: 'Idempotency-Key must be 1 to 255 visible ASCII characters',
+  idempotency_key_reused: 'This Idempotency-Key was already used for a different request',
 };
 
 export const LANGUAGES = ['zh-CN', 'en-US'] as const;

@@ -21,6 +21,7 @@ export const errorSchema = apiSchema(
     message: z.string(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     retryAfter: z.number().int().optional().describe('seconds, on 429'),
+    data: z.unknown().optional().describe('on 50401: the command that got no reply in time'),
     requestId: z.string(),
   }),
 );
