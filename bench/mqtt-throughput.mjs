@@ -9,7 +9,6 @@
 //
 // The load generator runs in this process, on the same machine: figures are for comparing the two brokers
 // on one machine, not absolute capacity.
-/* global fetch */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
