@@ -51,7 +51,15 @@ export class RedisService implements OnApplicationShutdown {
     }
   }
 
+  /** QUIT where Redis answers (bounded), a plain disconnect where it does not: shutdown never waits for Redis. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.allSettled(
+      this.connections.map(async (c) => {
+        if (c.status !== 'ready') return c.disconnect();
+        const timer = setTimeout(() => c.disconnect(), 1000);
+        await c.quit().catch(() => c.disconnect());
+        clearTimeout(timer);
+      }),
+    );
   }
 }

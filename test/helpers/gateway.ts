@@ -140,9 +140,15 @@ export async function startGateway(
     output: () => output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      let hung = false;
+      const timer = setTimeout(() => {
+        hung = true;
+        child.kill('SIGKILL');
+      }, 20_000);
       const code = await exited;
       clearTimeout(timer);
+      // a shutdown that had to be killed: show what the gateway said, for the failing assertion's sake
+      if (hung) process.stderr.write(`gateway did not stop within 20 s after SIGTERM; its output:\n${output.slice(-6000)}\n`);
       if (!options.storage) await storage.drop();
       return code;
     },
