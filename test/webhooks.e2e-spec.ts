@@ -1,3 +1,4 @@
+import { commandDevice, sendCommand } from './helpers/commands.js';
 import { connectDevice, createDevice, deviceEvents, endClient, publish } from './helpers/devices.js';
 import { createCustomer, createOrder, eventually } from './helpers/factories.js';
 import { type Gateway, startGateway } from './helpers/gateway.js';
@@ -288,6 +289,58 @@ describe('webhooks', () => {
       expect(got[2]!.event.data.alert).toMatchObject({ type: 'overheat', severity: 'critical', status: 'active' });
       expect(got[3]!.event.data.alert).toMatchObject({ type: 'overheat', status: 'cleared' });
       expect(got[4]!.event.data.reason).toBe('client_disconnect');
+    });
+
+    it('delivers command outcome events to a command.* subscription, signed', async () => {
+      const r = await receiver();
+      const webhook = await subscribe(r, ['command.*']);
+      const lamp = await commandDevice(gw, (c) =>
+        c.command === 'turnOn'
+          ? { status: 'ok', result: { on: true, brightness: (c.params as { brightness: number }).brightness } }
+          : c.command === 'hang'
+            ? 'silent'
+            : { status: 'error', error: { code: 'UNKNOWN_COMMAND', message: c.command } },
+      );
+      const succeeded = await sendCommand(gw, lamp.id, { command: 'turnOn', params: { brightness: 80 } });
+      expect(succeeded.body.data.status).toBe('succeeded');
+      const failed = await sendCommand(gw, lamp.id, { command: 'selfDestruct' });
+      expect(failed.body.data.status).toBe('failed');
+      const timedOut = await sendCommand(gw, lamp.id, { command: 'hang', timeoutMs: 300 });
+      expect(timedOut.status).toBe(504);
+      // queued for an offline device with a 1 s TTL: it expires
+      const offline = await createDevice(gw);
+      const expired = await sendCommand(gw, offline.id, { command: 'turnOff', ttlSeconds: 1 });
+      expect(expired.status).toBe(202);
+
+      const got = await receivedAtLeast(r, 4, 20_000);
+      const byType = new Map(got.map((d) => [d.event.type, d]));
+      expect([...byType.keys()].sort()).toEqual([
+        'command.expired',
+        'command.failed',
+        'command.succeeded',
+        'command.timed_out',
+      ]);
+      for (const d of got) expectSigned(d, webhook.secret);
+      expect(byType.get('command.succeeded')!.event.data.command).toMatchObject({
+        id: succeeded.body.data.id,
+        deviceId: lamp.id,
+        command: 'turnOn',
+        status: 'succeeded',
+        result: { on: true, brightness: 80 },
+      });
+      expect(byType.get('command.failed')!.event.data.command).toMatchObject({
+        id: failed.body.data.id,
+        error: { code: 'UNKNOWN_COMMAND' },
+      });
+      expect(byType.get('command.timed_out')!.event.data.command).toMatchObject({
+        command: 'hang',
+        status: 'timed_out',
+      });
+      expect(byType.get('command.expired')!.event.data.command).toMatchObject({
+        id: expired.body.data.id,
+        status: 'expired',
+      });
+      await endClient(lamp.client);
     });
 
     it('applies event filters: *, exact types and category.*', async () => {
