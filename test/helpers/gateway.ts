@@ -148,7 +148,8 @@ export async function startGateway(
       const code = await exited;
       clearTimeout(timer);
       // a shutdown that had to be killed: show what the gateway said, for the failing assertion's sake
-      if (hung) process.stderr.write(`gateway did not stop within 20 s after SIGTERM; its output:\n${output.slice(-6000)}\n`);
+      if (hung)
+        process.stderr.write(`gateway did not stop within 20 s after SIGTERM; its output:\n${output.slice(-6000)}\n`);
       if (!options.storage) await storage.drop();
       return code;
     },
