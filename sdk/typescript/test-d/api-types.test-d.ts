@@ -136,10 +136,10 @@ export type _ChecksUsed = _Checks;
 // The seed's calls type-check as written (and the result types are the document's).
 declare const client: Client;
 export async function seedCalls(): Promise<void> {
-  const customers = await client.customers.list({ page: 1, pageSize: 20, status: 'active' });
-  expect<Equal<typeof customers, OffsetPage<Operations['CustomersController_get']['responses'][200]['data']>>>();
-  const cursorPage = await client.customers.list({ limit: 20, createdAt: { gt: '2024-01-01' } });
-  expect<Equal<typeof cursorPage, CursorPage<Operations['CustomersController_get']['responses'][200]['data']>>>();
+  const _customers = await client.customers.list({ page: 1, pageSize: 20, status: 'active' });
+  expect<Equal<typeof _customers, OffsetPage<Operations['CustomersController_get']['responses'][200]['data']>>>();
+  const _cursorPage = await client.customers.list({ limit: 20, createdAt: { gt: '2024-01-01' } });
+  expect<Equal<typeof _cursorPage, CursorPage<Operations['CustomersController_get']['responses'][200]['data']>>>();
   await client.customers.create({ name: '新客户', industry: '互联网' });
   await client.iot.devices.sendCommand('device_001', { command: 'turnOn', params: { brightness: 80 } });
   // @ts-expect-error unknown filter field
