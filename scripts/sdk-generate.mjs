@@ -392,6 +392,9 @@ function pythonFile(doc) {
       );
     }
   }
+  const table = operationsOf(doc)
+    .map((op) => `    ${JSON.stringify(op.id)}: (${JSON.stringify(op.method)}, ${JSON.stringify(op.path)}),`)
+    .join('\n');
   return `# ${HEADER}
 # ${doc.info.title} ${doc.info.version}
 """TypedDicts of the gateway's API: resources as returned (API field names), and the keyword arguments of each
@@ -406,7 +409,12 @@ Filter = dict[str, Any]
 
 ${py.classes.join('\n\n')}
 
-__all__ = [${['Filter', ...exported].map((n) => JSON.stringify(n)).join(', ')}]
+OPERATIONS: dict[str, tuple[str, str]] = {
+${table}
+}
+"""Method and path template of every /v1 operation, by operationId."""
+
+__all__ = [${['Filter', 'OPERATIONS', ...exported].map((n) => JSON.stringify(n)).join(', ')}]
 `;
 }
 
