@@ -45,7 +45,7 @@ export function sdkInstallDir(): { dir: string; remove(): void } {
 export async function startLamps(
   gw: Gateway,
   ids: string[],
-  options: { commandDelayMs?: number } = {},
+  options: { commandDelayMs?: number; telemetryIntervalMs?: number } = {},
 ): Promise<Fleet> {
   const devices: DeviceCredentials[] = [];
   for (const id of ids) {
@@ -57,6 +57,7 @@ export async function startLamps(
     brokerUrl: `mqtt://127.0.0.1:${gw.mqttPort}`,
     devices,
     commandDelayMs: options.commandDelayMs ?? 20,
+    telemetryIntervalMs: options.telemetryIntervalMs ?? 0,
   });
   await fleet.start();
   return fleet;
