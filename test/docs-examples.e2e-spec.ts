@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Fleet } from '../simulator/fleet.js';
 import { examplesOf, ExampleRunner, typeCheck } from './helpers/doc-examples.js';
 import { ADMIN_KEY, type Gateway, PROFILE, ROOT, startGateway } from './helpers/gateway.js';
+import { createUser, obtainTokens, registerClient } from './helpers/oauth.js';
 import { SDK_DIR, sdkInstallDir, startLamps } from './helpers/sdk.js';
 
 /** Pages whose every bash, TypeScript and Python example is run, in order, against a fresh gateway. */
@@ -31,7 +32,15 @@ describeDocs('documentation examples', () => {
       // device_001 is the seed's lamp: online, answering commands, sending telemetry
       fleet = await startLamps(gw, ['device_001'], { telemetryIntervalMs: 500 });
       install = sdkInstallDir();
+      let accessToken: string | undefined;
+      if (read(page).includes('YOUR_ACCESS_TOKEN')) {
+        // a real OAuth access token of a platform user, through the whole authorization-code flow
+        const user = await createUser(gw, 'docs-reader@example.com');
+        const app = await registerClient(gw, { redirectUris: ['https://app.example.com/callback'] });
+        accessToken = (await obtainTokens(gw, app, user.email)).access_token;
+      }
       runner = new ExampleRunner({
+        accessToken,
         baseUrl: gw.baseUrl,
         mqttPort: gw.mqttPort!,
         apiKey: ADMIN_KEY,
@@ -52,6 +61,8 @@ describeDocs('documentation examples', () => {
       expect(examples.length).toBeGreaterThan(0);
       for (const example of examples) {
         const outcome = await runner.run(example);
+        // TEST_DOCS_OUTPUT=1 shows what each example printed
+        if (process.env.TEST_DOCS_OUTPUT) process.stderr.write(`--- ${page}:${example.line}\n${outcome.output}\n`);
         if (outcome.code !== 0) {
           throw new Error(
             `${page}:${example.line} (${example.lang}${example.expectError ? ', expect-error' : ''}) ` +

@@ -6,8 +6,9 @@ import ts from 'typescript';
 
 /**
  * The runnable examples of a Markdown page: its fenced code blocks in `bash`/`sh`, `ts`/`typescript` and
- * `python`. Other blocks (json, text, http) are output or reference and are not run. An info string may add
- * `expect-error` (bash: at least one curl in the block must get an HTTP error, which then does not fail it).
+ * `python`. Other blocks are output or reference and are not run: json, text, http, and `console` (a shell
+ * session shown with `$` prompts: installation and development commands). An info string may add `expect-error`
+ * (bash: at least one curl in the block must get an HTTP error, which then does not fail it).
  */
 export interface Example {
   lang: 'bash' | 'ts' | 'python';
@@ -50,6 +51,8 @@ export interface Target {
   baseUrl: string;
   mqttPort: number;
   apiKey: string;
+  /** an OAuth access token (for `YOUR_ACCESS_TOKEN`) */
+  accessToken?: string;
   /** a directory where `@enterprise-platform/sdk` resolves (see sdkInstallDir) */
   installDir: string;
   /** PYTHONPATH for `enterprise_platform` */
@@ -64,7 +67,8 @@ export function localize(code: string, target: Target): string {
     .replaceAll('ws://localhost:3000', target.baseUrl.replace(/^http/, 'ws'))
     .replaceAll('mqtt://localhost:1883', `mqtt://127.0.0.1:${target.mqttPort}`)
     .replaceAll('-h localhost -p 1883', `-h 127.0.0.1 -p ${target.mqttPort}`)
-    .replaceAll('YOUR_API_KEY', target.apiKey);
+    .replaceAll('YOUR_API_KEY', target.apiKey)
+    .replaceAll('YOUR_ACCESS_TOKEN', target.accessToken ?? 'YOUR_ACCESS_TOKEN');
 }
 
 export interface Outcome {

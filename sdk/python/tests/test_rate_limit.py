@@ -3,6 +3,7 @@
 The runner used up the batch quota of EP_TEST_RATE_LIMITED_KEY before this suite started; this module runs after
 test_live (alphabetical order), so the wait for the window to end is short."""
 
+import os
 import time
 import unittest
 
@@ -26,6 +27,8 @@ class RateLimitTest(unittest.TestCase):
             Client(api_key=RATE_LIMITED_KEY, base_url=BASE_URL, max_retry_delay=0).customers.batch([{"name": "x"}])
         self.assertLess(time.monotonic() - started, 2)
 
+        if os.environ.get("EP_TEST_RATE_LIMIT_WAIT") == "0":
+            return  # the runner skips the wait for the window on its second profile (the TypeScript suite covers it)
         started = time.monotonic()
         created = Client(api_key=RATE_LIMITED_KEY, base_url=BASE_URL).customers.batch([{"name": "after the window"}])
         self.assertEqual(created[0]["name"], "after the window")
