@@ -15,6 +15,8 @@ describe('SDK contract', () => {
     const result = await run(process.execPath, ['scripts/sdk-generate.mjs', '--check'], { cwd: ROOT }).catch(
       (err: { stdout: string; stderr: string; code: number }) => err,
     );
-    expect(`${result.stderr}${result.stdout}`).toContain("SDK types are up to date with the gateway's OpenAPI document");
+    expect(`${result.stderr}${result.stdout}`).toContain(
+      "SDK types are up to date with the gateway's OpenAPI document",
+    );
   }, 60_000);
 });
