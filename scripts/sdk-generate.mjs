@@ -148,7 +148,16 @@ function tsType(schema) {
   return schema.nullable && type !== 'unknown' ? `${wrap(type)} | null` : type;
 }
 
-const wrap = (type) => (/[|&]/.test(type) && !/^\{[\s\S]*\}$/.test(type) ? `(${type})` : type);
+/** Parenthesizes a union or intersection (at the top level of the type text) before `[]`, `|` or `&` apply. */
+function wrap(type) {
+  let depth = 0;
+  for (const c of type) {
+    if (c === '{' || c === '(' || c === '<' || c === '[') depth++;
+    else if (c === '}' || c === ')' || c === '>' || c === ']') depth--;
+    else if (depth === 0 && (c === '|' || c === '&')) return `(${type})`;
+  }
+  return type;
+}
 
 function tsObject(schema) {
   const required = new Set(schema.required ?? []);

@@ -143,7 +143,14 @@ describe('TypeScript SDK against a running gateway', () => {
 
     const first = await client.customers.list({ limit: 5, name: { like: prefix }, order: 'asc', sort: 'name' });
     expect(first.cursor.hasMore).toBe(true);
-    const next = await client.customers.list({ cursor: first.cursor.next!, limit: 5 });
+    // the next page: the cursor, with the same filters and sort
+    const next = await client.customers.list({
+      cursor: first.cursor.next!,
+      limit: 5,
+      name: { like: prefix },
+      order: 'asc',
+      sort: 'name',
+    });
     expect(next.items[0]!.name).toBe(`${prefix}05`);
 
     const iterator = client.customers.iterate({
