@@ -131,9 +131,9 @@ const tsKey = (k) => (IDENTIFIER.test(k) ? k : JSON.stringify(k));
 const tsDoc = (text) => (text ? `/** ${text.replace(/\*\//g, '*\\/')} */\n` : '');
 
 function tsType(schema) {
-  if (!schema || Object.keys(schema).filter((k) => k !== 'description' && k !== 'default').length === 0) {
-    return schema?.nullable ? 'unknown' : 'unknown';
-  }
+  // `{}` (any JSON value), possibly with a description: unknown (which includes null)
+  if (!schema || Object.keys(schema).filter((k) => k !== 'description' && k !== 'default').length === 0)
+    return 'unknown';
   let type;
   if (schema.$ref) type = `Schemas[${JSON.stringify(schema.$ref.split('/').pop())}]`;
   else if (schema.anyOf || schema.oneOf) type = (schema.anyOf ?? schema.oneOf).map((s) => wrap(tsType(s))).join(' | ');
