@@ -6,7 +6,7 @@ import ts from 'typescript';
 import type { Fleet } from '../simulator/fleet.js';
 import { commandDevice } from './helpers/commands.js';
 import { endClient } from './helpers/devices.js';
-import { ADMIN_KEY, type Gateway, startGateway } from './helpers/gateway.js';
+import { ADMIN_KEY, type Gateway, PROFILE, startGateway } from './helpers/gateway.js';
 import { createUser, obtainTokens, registerClient } from './helpers/oauth.js';
 import { loadSdk, type Sdk, SDK_DIR, sdkClient, sdkInstallDir, startLamps } from './helpers/sdk.js';
 import { WebhookReceiver } from './helpers/webhook-receiver.js';
@@ -422,7 +422,9 @@ describe('TypeScript SDK against a running gateway', () => {
     await expect(impatient.customers.batch([{ name: 'x' }])).rejects.toMatchObject({ code: 42901 });
     expect(Date.now() - started).toBeLessThan(2_000);
 
-    // the default client waits for retryAfter (≤ 60 s, the limit's window) and then gets through
+    // the default client waits for retryAfter (≤ 60 s, the limit's window) and then gets through; the wait is the
+    // SDK's own logic, the same on both profiles: waited out once, on the embedded one
+    if (PROFILE.postgresUrl) return;
     const patient = new sdk.Client({ apiKey: limitedKey, baseUrl: gw.baseUrl });
     const waited = Date.now();
     const created = await patient.customers.batch([{ name: 'after the window' }]);
