@@ -1,22 +1,29 @@
-import { ALERT_SEVERITIES, type AlertSeverity } from '../broker/topics.js';
+import { z } from 'zod';
+import { ALERT_SEVERITIES } from '../broker/topics.js';
+import { apiSchema } from '../common/openapi/api-schemas.js';
 import type { ListSpec } from '../common/query/list-query.js';
-import { ALERT_STATUSES, type Alert, type AlertStatus } from './alert.entity.js';
+import { ALERT_STATUSES, type Alert } from './alert.entity.js';
 
-export interface AlertView {
-  id: string;
-  deviceId: string;
-  type: string;
-  severity: AlertSeverity;
-  message: string;
-  data: Record<string, unknown> | null;
-  status: AlertStatus;
-  acknowledged: boolean;
-  count: number;
-  raisedAt: string;
-  lastRaisedAt: string;
-  clearedAt: string | null;
-  acknowledgedAt: string | null;
-}
+/** SPEC §5: an alert as every route and event shows it. */
+export const alertViewSchema = apiSchema(
+  'Alert',
+  z.object({
+    id: z.string(),
+    deviceId: z.string(),
+    type: z.string(),
+    severity: z.enum(ALERT_SEVERITIES),
+    message: z.string(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    status: z.enum(ALERT_STATUSES),
+    acknowledged: z.boolean(),
+    count: z.number().int().describe('raises while active (a repeat counts up instead of opening another alert)'),
+    raisedAt: z.string(),
+    lastRaisedAt: z.string(),
+    clearedAt: z.string().nullable(),
+    acknowledgedAt: z.string().nullable(),
+  }),
+);
+export type AlertView = z.infer<typeof alertViewSchema>;
 
 export function toAlertView(a: Alert): AlertView {
   return {

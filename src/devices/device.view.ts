@@ -1,32 +1,46 @@
-import type { DisconnectReason } from '../broker/disconnect-reasons.js';
-import type { TelemetryValue } from '../broker/topics.js';
+import { z } from 'zod';
+import { DISCONNECT_REASONS } from '../broker/disconnect-reasons.js';
+import { apiSchema } from '../common/openapi/api-schemas.js';
 import type { ListSpec } from '../common/query/list-query.js';
-import { ALERT_STATES, type AlertState, DEVICE_STATUSES, type Device, type DeviceStatus } from './device.entity.js';
+import { ALERT_STATES, DEVICE_STATUSES, type Device } from './device.entity.js';
 
-export interface DeviceView {
-  id: string;
-  name: string | null;
-  type: string | null;
-  customerId: string | null;
-  metadata: Record<string, unknown>;
-  disabled: boolean;
-  status: DeviceStatus;
-  alertState: AlertState;
-  connectedAt: string | null;
-  disconnectedAt: string | null;
-  lastSeenAt: string | null;
-  lastDisconnectReason: DisconnectReason | null;
-  telemetry: Record<string, TelemetryValue>;
-  createdAt: string;
-  updatedAt: string;
-}
+/** SPEC §4: the device as every route and event shows it. */
+export const deviceViewSchema = apiSchema(
+  'Device',
+  z.object({
+    id: z.string(),
+    name: z.string().nullable(),
+    type: z.string().nullable(),
+    customerId: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    disabled: z.boolean(),
+    status: z.enum(DEVICE_STATUSES),
+    alertState: z.enum(ALERT_STATES),
+    connectedAt: z.string().nullable(),
+    disconnectedAt: z.string().nullable(),
+    lastSeenAt: z.string().nullable().describe('its last packet (written in batches, about once a second)'),
+    lastDisconnectReason: z.enum(DISCONNECT_REASONS).nullable(),
+    telemetry: z
+      .record(z.string(), z.union([z.number(), z.string(), z.boolean()]))
+      .describe('the latest value of each telemetry key'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+export type DeviceView = z.infer<typeof deviceViewSchema>;
 
-export interface DeviceCredentials {
-  /** the device id */
-  username: string;
-  /** the token, shown only in the response that created it */
-  password: string;
-}
+const deviceCredentialsSchema = z.object({
+  username: z.string().describe('the device id'),
+  password: z.string().describe('the token, shown only in the response that created it'),
+});
+export type DeviceCredentials = z.infer<typeof deviceCredentialsSchema>;
+
+/** `POST /v1/iot/devices` and the credential rotation: the only answers that carry the token. */
+export const deviceWithCredentialsSchema = apiSchema(
+  'DeviceWithCredentials',
+  deviceViewSchema.extend({ credentials: deviceCredentialsSchema }),
+);
+export type DeviceWithCredentials = z.infer<typeof deviceWithCredentialsSchema>;
 
 export function toDeviceView(d: Device): DeviceView {
   return {

@@ -16,11 +16,9 @@ import { EventsService } from '../events/events.service.js';
 import { TelemetryWriter } from '../telemetry/telemetry.writer.js';
 import { DeviceAuthService } from './device-auth.service.js';
 import { Device } from './device.entity.js';
-import { DEVICE_LIST, type DeviceCredentials, type DeviceView, toDeviceView } from './device.view.js';
+import { DEVICE_LIST, type DeviceView, type DeviceWithCredentials, toDeviceView } from './device.view.js';
 import { type CreateDeviceDto, metadataErrors, type PatchDeviceDto } from './devices.schemas.js';
 import { PresenceService } from './presence.service.js';
-
-export type DeviceWithCredentials = DeviceView & { credentials: DeviceCredentials };
 
 /**
  * The device registry. Every change to what authenticates a device (token, `disabled`, existence) is

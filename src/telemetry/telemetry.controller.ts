@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiData } from '../common/openapi/api-schemas.js';
 import { ListQueryParam } from '../common/query/list-query.decorator.js';
 import type { ListQuery } from '../common/query/list-query.js';
 import { TELEMETRY_LIST, TelemetryService } from './telemetry.service.js';
@@ -11,6 +12,7 @@ export class TelemetryController {
   constructor(private readonly telemetry: TelemetryService) {}
 
   /** The device's telemetry history, newest first unless `order=asc`. The latest values are in the device. */
+  @ApiData('TelemetryPoint', { list: true })
   @Get(':id/telemetry')
   @ApiQuery({ name: 'key', required: false, description: 'only this key', schema: { type: 'string' } })
   @ApiQuery({ name: 'from', required: false, description: 'ts ≥ from (ISO-8601)', schema: { type: 'string' } })

@@ -1,19 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { z } from 'zod';
 import { DEVICE_ID_PATTERN, type TelemetryValue } from '../broker/topics.js';
 import { AppException, fieldError } from '../common/errors/app.exception.js';
+import { apiSchema } from '../common/openapi/api-schemas.js';
 import { runListQuery } from '../common/query/apply-list-query.js';
 import { type ListQuery, type ListSpec, parseDate } from '../common/query/list-query.js';
 import type { Page } from '../common/query/page.js';
 import { Device } from '../devices/device.entity.js';
 import { TelemetryPoint } from './telemetry-point.entity.js';
 
-export interface TelemetryPointView {
-  key: string;
-  value: TelemetryValue;
-  ts: string;
-}
+/** One point of a device's telemetry history. */
+export const telemetryPointViewSchema = apiSchema(
+  'TelemetryPoint',
+  z.object({
+    key: z.string(),
+    value: z.union([z.number(), z.string(), z.boolean()]),
+    ts: z.string().describe("the device's timestamp, or the time of receipt"),
+  }),
+);
+export type TelemetryPointView = z.infer<typeof telemetryPointViewSchema>;
 
 /** `key=temperature` (or any filter on key/ts) plus `from` (inclusive) and `to` (exclusive). */
 export const TELEMETRY_LIST: ListSpec = {

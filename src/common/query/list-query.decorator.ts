@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { type ListSpec, parseListQuery } from './list-query.js';
+import { type FieldType, type ListSpec, type Operator, OPERATORS_BY_TYPE, parseListQuery } from './list-query.js';
 
 const parse = createParamDecorator((spec: ListSpec, ctx: ExecutionContext) => {
   const request = ctx.switchToHttp().getRequest<FastifyRequest>();
@@ -65,10 +65,33 @@ export function ListQueryParam(spec: ListSpec): ParameterDecorator {
         name: 'filters',
         required: false,
         description: `field=v, field[ne|gt|gte|lt|lte|in|like]=v on: ${filterable.join(', ')}`,
-        schema: { type: 'object', additionalProperties: { type: 'string' } },
+        schema: filtersSchema(spec) as never,
         style: 'form',
         explode: true,
       }),
     )(target, key, descriptor);
   };
+}
+
+const FIELD_SCHEMAS: Record<FieldType, Record<string, unknown>> = {
+  string: { type: 'string' },
+  enum: { type: 'string' },
+  integer: { type: 'integer' },
+  date: { type: 'string', format: 'date-time' },
+  boolean: { type: 'boolean' },
+};
+
+/**
+ * The filterable fields as the properties of the `filters` object (`status=active`), and the operators each one
+ * takes in `x-operators` (`createdAt[gt]=…`), so that generated clients (the SDKs) can type filters.
+ */
+function filtersSchema(spec: ListSpec): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  const operators: Record<string, readonly Operator[]> = {};
+  for (const [name, field] of Object.entries(spec.fields)) {
+    if (field.filter === false) continue;
+    properties[name] = { ...FIELD_SCHEMAS[field.type], ...(field.values ? { enum: [...field.values] } : {}) };
+    operators[name] = [...OPERATORS_BY_TYPE[field.type]];
+  }
+  return { type: 'object', properties, additionalProperties: { type: 'string' }, 'x-operators': operators };
 }

@@ -67,12 +67,20 @@ export interface ListQuery {
 export const MAX_PAGE_SIZE = 100;
 const RESERVED = new Set(['page', 'pageSize', 'limit', 'cursor', 'sort', 'order', 'fields', 'search']);
 const OPERATORS = new Set<Operator>(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'like']);
+/** The operators each field type takes (SPEC §3); also published in the OpenAPI document. */
+export const OPERATORS_BY_TYPE: Record<FieldType, readonly Operator[]> = {
+  string: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'like'],
+  enum: ['eq', 'ne', 'in'],
+  integer: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'],
+  date: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in'],
+  boolean: ['eq', 'ne'],
+};
 const ALLOWED: Record<FieldType, ReadonlySet<Operator>> = {
-  string: new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'like']),
-  enum: new Set(['eq', 'ne', 'in']),
-  integer: new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in']),
-  date: new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in']),
-  boolean: new Set(['eq', 'ne']),
+  string: new Set(OPERATORS_BY_TYPE.string),
+  enum: new Set(OPERATORS_BY_TYPE.enum),
+  integer: new Set(OPERATORS_BY_TYPE.integer),
+  date: new Set(OPERATORS_BY_TYPE.date),
+  boolean: new Set(OPERATORS_BY_TYPE.boolean),
 };
 const PARAM = /^([A-Za-z][A-Za-z0-9_.]*)(?:\[([A-Za-z]+)\])?$/;
 const MAX_IN_VALUES = 100;
