@@ -123,10 +123,16 @@ export async function startGateway({ profile = 'sqlite', redis = false, env = {}
     ...env,
   };
   const gatewayDist = process.env.BENCH_GATEWAY_DIST ?? join(ROOT, 'dist');
-  const { child, match, output } = await start(process.execPath, [...nodeArgs, join(gatewayDist, 'main.js')], {
-    env: fullEnv,
-    ready: /Gateway listening on http:\/\/[^:]+:(\d+) \(MQTT on port (\d+)/,
-  });
+  // BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the gateway (see bench/profile-top.mjs)
+  const extraArgs = process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const { child, match, output } = await start(
+    process.execPath,
+    [...extraArgs, ...nodeArgs, join(gatewayDist, 'main.js')],
+    {
+      env: fullEnv,
+      ready: /Gateway listening on http:\/\/[^:]+:(\d+) \(MQTT on port (\d+)/,
+    },
+  );
   const baseUrl = `http://127.0.0.1:${match[1]}`;
   return {
     child,
@@ -366,3 +372,6 @@ export const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
 export function log(line) {
   process.stderr.write(`  · ${line}\n`);
 }
+
+/** A result row without its private (`_`-prefixed) fields, for printing. */
+export const publicRow = (row) => Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('_')));

@@ -7,6 +7,7 @@ import {
   cpuSeconds,
   log,
   percentiles,
+  publicRow,
   provisionDevices,
   ratio,
   round,
@@ -98,7 +99,7 @@ export async function commands(opts) {
   });
   return {
     title: `2. Command round trip — synchronous sendCommand, device answers at once, ${opts.durationMs / 1000} s per row`,
-    rows: rows.map(({ _statuses, ...r }) => r),
+    rows: rows.map(publicRow),
     ratios,
     notes:
       'CPU-ms/command: CPU milliseconds of the system under test per completed command (the gateway stores each command, ' +

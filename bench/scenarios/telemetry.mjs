@@ -7,6 +7,7 @@ import {
   mb,
   metric,
   percentiles,
+  publicRow,
   provisionDevices,
   ratio,
   round,
@@ -123,7 +124,7 @@ export async function telemetry(opts) {
   const cpu = 'CPU-s/10k';
   return {
     title: `1. Telemetry ingest — ${n} devices, QoS 1, ~100-byte JSON, ${opts.window} in flight per device, ${opts.durationMs / 1000} s`,
-    rows: rows.map(({ _lost, ...r }) => r),
+    rows: rows.map(publicRow),
     ratios: [
       `gateway msgs/s vs raw Aedes ${ratio(g['msgs/s'], a['msgs/s'])}, vs Mosquitto ${ratio(g['msgs/s'], m['msgs/s'])}`,
       `gateway CPU per message vs raw Aedes ${ratio(g[cpu], a[cpu])}, vs Mosquitto ${ratio(g[cpu], m[cpu])} (lower is better)`,

@@ -10,6 +10,7 @@ import {
   cpuSeconds,
   log,
   percentiles,
+  publicRow,
   ratio,
   round,
   start,
@@ -117,7 +118,7 @@ export async function webhooks(opts) {
   const [g, b] = rows;
   return {
     title: `4. Webhook throughput — ${n} customer.created events to one local receiver`,
-    rows: rows.map(({ _complete, ...r }) => r),
+    rows: rows.map(publicRow),
     ratios: [
       `gateway on BullMQ events/s vs BullMQ alone ${ratio(g['events/s delivered'], b['events/s delivered'])}; p99 ${g['p99 ms']} vs ${b['p99 ms']} ms`,
     ],
