@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { type EntityManager, LessThanOrEqual, type Repository } from 'typeorm';
+import { type EntityManager, In, LessThanOrEqual, type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseService } from '../database/database.service.js';
@@ -17,6 +17,9 @@ import { type AttemptResult, DELIVERY_TIMEOUT_MS, WebhookSender } from './webhoo
 /** How long a drain may hold a webhook without renewing (renewed after every attempt, which takes ≤ 10 s). */
 export const LEASE_MS = DELIVERY_TIMEOUT_MS * 2;
 
+/** Due attempts read at a time by a drain (the webhook's settings are read again between batches). */
+const DRAIN_BATCH = 10;
+
 /** Called with the retries an attempt scheduled, so that the queue runs them when due. */
 export type OnScheduled = (deliveries: ScheduledDelivery[]) => Promise<void>;
 
@@ -30,6 +33,8 @@ export type OnScheduled = (deliveries: ScheduledDelivery[]) => Promise<void>;
 export class DeliveryDispatcher {
   private readonly logger = new Logger('WebhookDelivery');
   private stopping = false;
+  /** webhooks whose lease a drain of this process holds (from acquiring it until just after letting it go) */
+  private readonly drainingHere = new Set<string>();
 
   constructor(
     private readonly db: DatabaseService,
@@ -82,13 +87,27 @@ export class DeliveryDispatcher {
     while (!this.stopping) {
       const token = randomUUID();
       if (!(await this.acquire(webhookId, token))) return;
+      this.drainingHere.add(webhookId);
       try {
         await this.deliverDue(webhookId, token, onScheduled);
       } finally {
-        await this.release(webhookId, token);
+        try {
+          await this.release(webhookId, token);
+        } finally {
+          // before the check below: whoever saw this drain running can rely on that check to see their delivery
+          this.drainingHere.delete(webhookId);
+        }
       }
       if (this.stopping || !(await this.hasDue(webhookId))) return;
     }
+  }
+
+  /**
+   * True while a drain of this process holds the webhook: every delivery of it that is due now will be made by that
+   * drain, which looks for due work once more after letting the webhook go.
+   */
+  isDrainingHere(webhookId: string): boolean {
+    return !this.stopping && this.drainingHere.has(webhookId);
   }
 
   private async deliverDue(webhookId: string, token: string, onScheduled: OnScheduled): Promise<void> {
@@ -100,23 +119,37 @@ export class DeliveryDispatcher {
         await this.db.transaction((m) => failPendingDeliveries(m, webhookId, webhook.disabledReason ?? 'manual'));
         return;
       }
-      const next = await this.deliveries.findOne({
+      // the next few due attempts and their events in two queries (measured: one query of each per attempt made
+      // a burst to one webhook three round trips slower per event); the webhook itself is read again every batch
+      const batch = await this.deliveries.find({
         where: { webhookId, status: 'pending', nextAttemptAt: LessThanOrEqual(this.clock.iso()) },
         order: { eventId: 'ASC', attempt: 'ASC' },
+        take: DRAIN_BATCH,
       });
-      if (!next) return;
-      await this.attempt(webhook, next, token, onScheduled);
+      if (batch.length === 0) return;
+      const events = await this.events.findBy({ id: In([...new Set(batch.map((d) => d.eventId))]) });
+      const byId = new Map(events.map((e) => [e.id, e]));
+      for (const row of batch) {
+        if (this.stopping) return;
+        const outcome = await this.attempt(webhook, row, byId.get(row.eventId) ?? null, token, onScheduled);
+        if (outcome === 'disabled') break;
+      }
     }
   }
 
-  private async attempt(webhook: Webhook, row: WebhookDelivery, token: string, onScheduled: OnScheduled) {
-    const event = await this.events.findOneBy({ id: row.eventId });
+  private async attempt(
+    webhook: Webhook,
+    row: WebhookDelivery,
+    event: EventRecord | null,
+    token: string,
+    onScheduled: OnScheduled,
+  ): Promise<AttemptOutcome | 'disabled' | undefined> {
     const attemptedAt = this.clock.iso();
     const result: AttemptResult = event
       ? await this.sender.send(webhook, toEventView(event))
       : { ok: false, status: null, body: null, error: 'event not found', durationMs: 0, retryAfterMs: undefined };
     // the request went out: losing its record would mean sending it again, so a failed write is retried
-    const { outcome, retry } = await withRetries(() =>
+    const { outcome, retry, disabled } = await withRetries(() =>
       this.db.transaction((m) => this.record(m, row, result, attemptedAt, token)),
     );
     if (outcome) this.metrics.observe(outcome, result.durationMs);
@@ -127,6 +160,7 @@ export class DeliveryDispatcher {
       );
     }
     if (retry) await onScheduled([retry]);
+    return disabled ? 'disabled' : outcome;
   }
 
   /** Records one attempt and its consequences: retry, or disabling the webhook (410, or failing for too long). */
@@ -136,7 +170,7 @@ export class DeliveryDispatcher {
     result: AttemptResult,
     attemptedAt: string,
     token: string,
-  ): Promise<{ outcome?: AttemptOutcome; retry?: WebhookDelivery }> {
+  ): Promise<{ outcome?: AttemptOutcome; retry?: WebhookDelivery; disabled?: boolean }> {
     const webhook = await m.findOneBy(Webhook, { id: row.webhookId });
     if (!webhook) return {};
     const failingSince = result.ok ? null : (webhook.failingSince ?? attemptedAt);
@@ -184,7 +218,7 @@ export class DeliveryDispatcher {
     if (Object.keys(changes).length > 0) await m.update(Webhook, { id: webhook.id }, changes);
     if (disable) {
       await failPendingDeliveries(m, webhook.id, disable);
-      return { outcome: 'failed' };
+      return { outcome: 'failed', disabled: true };
     }
     await m.update(Webhook, { id: webhook.id, leaseToken: token }, { leaseUntil: this.clock.iso(LEASE_MS) });
     if (!retryAt) return { outcome: result.ok ? 'succeeded' : 'failed' };
