@@ -135,23 +135,30 @@ export class ApiKeysService {
 
   /**
    * Resolves a bearer token to a principal. No cache: a deleted key must stop working at once, on every
-   * instance, and the lookup is one primary-key read.
+   * instance, and the lookup is one indexed read of the key joined with its user (measured with `npm run bench`:
+   * reading the user in a second query cost a database round trip on every request).
    */
   async authenticate(token: string): Promise<Principal> {
     const match = KEY_FORMAT.exec(token);
     const hash = sha256Hex(token);
+    const qb = this.keys
+      .createQueryBuilder('k')
+      .innerJoin(User, 'u', 'u.id = k.userId')
+      .addSelect('u.role', 'user_role');
     // ak_<id>_<secret> keys are found by id; ADMIN_API_KEY (any string) by its hash
-    const key = match ? await this.keys.findOneBy({ id: match[1]! }) : await this.keys.findOneBy({ keyHash: hash });
+    if (match) qb.where('k.id = :id', { id: match[1]! });
+    else qb.where('k.keyHash = :hash', { hash });
+    const { entities, raw } = await qb.getRawAndEntities<{ user_role: User['role'] }>();
+    const key = entities[0];
+    // a key whose user is gone is not found by the join
     if (!key || !safeEqual(key.keyHash, hash)) throw new AppException(ErrorCode.TokenInvalid);
     const now = this.clock.now();
     if (key.expiresAt && Date.parse(key.expiresAt) <= now.getTime()) throw new AppException(ErrorCode.TokenExpired);
-    const user = await this.users.findOneBy({ id: key.userId });
-    if (!user) throw new AppException(ErrorCode.TokenInvalid);
     await this.touch(key, now);
     return {
       type: 'api_key',
-      userId: user.id,
-      role: user.role,
+      userId: key.userId,
+      role: raw[0]!.user_role,
       scopes: new Set(key.scopes.split(' ') as Scope[]),
       apiKeyId: key.id,
       key: `ak:${key.id}`,
