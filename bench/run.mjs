@@ -53,7 +53,9 @@ if (args.help) {
 
 Needs: npm run build; mosquitto on PATH (Debian package); PostgreSQL and Redis at
 BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test) and BENCH_REDIS_URL (redis://127.0.0.1:6379).
-BENCH_GATEWAY_DIST=<dir> runs another build of the gateway (A/B comparisons).`);
+BENCH_GATEWAY_DIST=<dir> runs another build of the gateway (A/B comparisons; a copy of dist/ inside the project,
+so that node_modules resolve). BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway;
+node bench/profile-top.mjs <file> summarizes a profile.`);
   process.exit(0);
 }
 
@@ -114,14 +116,14 @@ for (const name of selected) {
     console.log(`  ✗ ${name}: messages or events were lost or requests failed (see the table)\n`);
   }
   sections.push(
-    `### ${out.title}\n\n${markdownTable(out.rows)}\n\n${out.ratios.map((r) => `- ${r}`).join('\n')}\n\n${out.notes}\n`,
+    `#### ${out.title}\n\n${markdownTable(out.rows)}\n\n${out.ratios.map((r) => `- ${r}`).join('\n')}\n\n${out.notes}\n`,
   );
 }
 
 const total = Math.round((Date.now() - startedAt.getTime()) / 1000);
 console.log(`bench finished in ${total} s`);
 if (!args['no-record']) {
-  const heading = `## Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC — ${quick ? 'quick' : 'full'}, commit ${commit}${args.label ? ` — ${args.label}` : ''}`;
+  const heading = `### Run ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC — ${quick ? 'quick' : 'full'}, commit ${commit}${args.label ? ` — ${args.label}` : ''}`;
   appendFileSync(
     join(ROOT, 'bench/RESULTS.md'),
     `\n${heading}\n\nMachine: ${machine}. Scenarios: ${selected.join(', ')}; ${total} s in all.\n\n${sections.join('\n')}`,
