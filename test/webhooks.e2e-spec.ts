@@ -370,6 +370,25 @@ describe('webhooks', () => {
     });
   });
 
+  it('delivers a burst to one webhook exactly once each, in event order, every attempt logged succeeded', async () => {
+    // more than the drain's batch and the BullMQ worker's concurrency: jobs of the burst find the webhook busy
+    const r = await receiver();
+    const w = await subscribe(r, ['customer.created']);
+    const items = Array.from({ length: 60 }, (_, i) => ({ name: `Burst ${i}` }));
+    const batch = await gw.api.post('/v1/customers/batch', { items });
+    expect(batch.status).toBe(201);
+    const ids = batch.body.data.items.map((c: { id: string }) => c.id);
+
+    await receivedAtLeast(r, ids.length, 30_000);
+    const log = await settled(gw.api, w.id, 30_000);
+    expect(log).toHaveLength(ids.length);
+    expect(log.every((d) => d.status === 'succeeded' && d.attempt === 1)).toBe(true);
+    // nothing twice: a moment later, still one request per event
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(r.received.map((d) => (d.event.data as { customer: { id: string } }).customer.id)).toEqual(ids);
+    expect(new Set(r.received.map((d) => d.event.id)).size).toBe(ids.length);
+  });
+
   describe('retries', () => {
     it('logs 4 attempts with the same event id when the receiver fails 3 times, then succeeds', async () => {
       const r = await receiver((_, n) => (n < 3 ? { status: 500, body: `boom ${n}` } : { status: 204 }));
