@@ -9,61 +9,23 @@
 //
 // The load generator runs in this process, on the same machine: figures are for comparing the two brokers
 // on one machine, not absolute capacity.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { clearTimeout, setTimeout } from 'node:timers';
+import { setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import pg from 'pg';
+import { ADMIN_KEY, cpuSeconds, metric, start as startProcess, stop } from './lib/common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEVICES = Number(process.env.DEVICES ?? 50);
 const MESSAGES = Number(process.env.MESSAGES ?? 1000);
 const WINDOW = Number(process.env.WINDOW ?? 20);
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijklmnop';
-const CLK_TCK = 100; // USER_HZ on Linux
+const NODE_ARGS = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+const start = (command, args, env, ready) => startProcess(command, [...NODE_ARGS, ...args], { env, ready });
 const KEYS_PER_MESSAGE = 3;
-
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime
-}
-
-function start(command, args, env, ready) {
-  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(command, [...nodeArgs, ...args], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`did not start:\n${output}`)), 60_000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = ready.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, match });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-  });
-}
 
 function connect(url, options) {
   return new Promise((resolve, reject) => {
@@ -95,12 +57,6 @@ function load(clients) {
         }),
     ),
   );
-}
-
-async function metric(baseUrl, name) {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : 0;
 }
 
 async function run(label, broker, devices, url, afterAck = async () => undefined) {

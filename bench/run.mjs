@@ -43,7 +43,7 @@ if (args.help) {
   --only=a,b            scenarios to run: ${Object.keys(SCENARIOS).join(', ')} (default: all)
   --duration=S          seconds of load per measurement (default 20; quick 4)
   --devices=N           telemetry devices (default 1000; quick 200)
-  --connections=N       connection-scale target (default 10000; quick 1000)
+  --connections=N       connection-scale target (default 10000; quick 1000; above ~19000, raise ulimit -n)
   --concurrency=a,b,c   sendCommand callers (default 1,50,200; quick 1,50)
   --events=N            webhook events (default 20000; quick 2000)
   --customers=N         customers for the REST list (default 100000; quick 10000)

@@ -375,3 +375,38 @@ export function log(line) {
 
 /** A result row without its private (`_`-prefixed) fields, for printing. */
 export const publicRow = (row) => Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('_')));
+
+/**
+ * Runs one measurement against the gateway (SQLite), raw Aedes (no auth) and Mosquitto (password file), in that
+ * order, with the same `n` devices: provisioned on the gateway, their credentials reused by Mosquitto.
+ * `measure(label, target, devices, gateway?)` returns a row; resolves with the three rows.
+ */
+export async function againstBrokers(n, idPrefix, measure) {
+  const rows = [];
+  const gw = await startGateway();
+  let creds;
+  try {
+    log(`provisioning ${n} devices`);
+    creds = await provisionDevices(gw.baseUrl, n, idPrefix, (done) => log(`  ${done}/${n}`));
+    log('gateway');
+    rows.push(await measure('gateway (SQLite)', gw, creds, gw));
+  } finally {
+    await gw.stop();
+  }
+  log('raw Aedes');
+  const aedes = await startRawAedes();
+  try {
+    const anonymous = creds.map((d) => ({ id: d.id }));
+    rows.push(await measure('raw Aedes 1.2 (no auth)', aedes, anonymous));
+  } finally {
+    await aedes.stop();
+  }
+  log('Mosquitto');
+  const mosq = await startMosquitto({ users: creds });
+  try {
+    rows.push(await measure('Mosquitto (password file)', mosq, creds));
+  } finally {
+    await mosq.stop();
+  }
+  return rows;
+}

@@ -2,19 +2,15 @@
 // generators 50 at a time per process) and hold them; connect rate, CONNACK latency, and the broker's RSS per
 // connection. Baselines: raw Aedes (no auth) and Mosquitto (password file).
 import {
+  againstBrokers,
   cpuSeconds,
-  log,
   mb,
   percentiles,
-  provisionDevices,
   ratio,
   round,
   rssBytes,
   split,
-  startGateway,
   startLoad,
-  startMosquitto,
-  startRawAedes,
 } from '../lib/common.mjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -64,38 +60,7 @@ async function measure(label, target, devices, opts) {
 
 export async function connections(opts) {
   const n = opts.connections;
-  const rows = [];
-  const gw = await startGateway();
-  let creds;
-  try {
-    log(`provisioning ${n} devices`);
-    creds = await provisionDevices(gw.baseUrl, n, 'conn', (done) => log(`  ${done}/${n}`));
-    log(`gateway: ramp to ${n}`);
-    rows.push(await measure('gateway (SQLite)', gw, creds, opts));
-  } finally {
-    await gw.stop();
-  }
-  log(`raw Aedes: ramp to ${n}`);
-  const aedes = await startRawAedes();
-  try {
-    rows.push(
-      await measure(
-        'raw Aedes 1.2 (no auth)',
-        aedes,
-        creds.map((d) => ({ id: d.id })),
-        opts,
-      ),
-    );
-  } finally {
-    await aedes.stop();
-  }
-  log(`Mosquitto: ramp to ${n}`);
-  const mosq = await startMosquitto({ users: creds });
-  try {
-    rows.push(await measure('Mosquitto (password file)', mosq, creds, opts));
-  } finally {
-    await mosq.stop();
-  }
+  const rows = await againstBrokers(n, 'conn', (label, target, devices) => measure(label, target, devices, opts));
   const [g, a, m] = rows;
   return {
     title: `3. Connection scale — ramp to ${n} authenticated devices, ${opts.workers} × ${LANES} connecting at a time`,

@@ -2,20 +2,16 @@
 // few messages unacknowledged, for a fixed time. Same load generator against raw Aedes (no hooks, no auth),
 // Mosquitto (password file) and the gateway (auth, ACL, validation, batched history writes on SQLite).
 import {
+  againstBrokers,
   cpuSeconds,
-  log,
   mb,
   metric,
   percentiles,
   publicRow,
-  provisionDevices,
   ratio,
   round,
   split,
-  startGateway,
   startLoad,
-  startMosquitto,
-  startRawAedes,
   waitFor,
   withPeakRss,
 } from '../lib/common.mjs';
@@ -73,52 +69,17 @@ async function measure(label, target, devices, opts, afterLoad = async () => tru
 
 export async function telemetry(opts) {
   const n = opts.devices;
-  const rows = [];
-
-  const gw = await startGateway();
-  let creds;
-  try {
-    log(`provisioning ${n} devices`);
-    creds = await provisionDevices(gw.baseUrl, n, 'tele');
-    log('gateway');
-    const points0 = await metric(gw.baseUrl, 'telemetry_points_written_total');
-    rows.push(
-      await measure('gateway (SQLite)', gw, creds, opts, async (results) => {
-        const expected = points0 + results.reduce((a, r) => a + r.acked, 0) * KEYS_PER_MESSAGE;
-        const ok = await waitFor(async () => (await metric(gw.baseUrl, 'telemetry_points_written_total')) >= expected, {
-          timeoutMs: 60_000,
-        });
-        if (ok) return true;
-        const written = await metric(gw.baseUrl, 'telemetry_points_written_total');
-        return `${expected - written} points not written`;
-      }),
-    );
-  } finally {
-    await gw.stop();
-  }
-
-  log('raw Aedes');
-  const aedes = await startRawAedes();
-  try {
-    rows.push(
-      await measure(
-        'raw Aedes 1.2 (no auth)',
-        aedes,
-        creds.map((d) => ({ id: d.id })),
-        opts,
-      ),
-    );
-  } finally {
-    await aedes.stop();
-  }
-
-  log('Mosquitto');
-  const mosq = await startMosquitto({ users: creds });
-  try {
-    rows.push(await measure('Mosquitto (password file)', mosq, creds, opts));
-  } finally {
-    await mosq.stop();
-  }
+  const rows = await againstBrokers(n, 'tele', async (label, target, devices, gateway) => {
+    if (!gateway) return measure(label, target, devices, opts);
+    // the gateway's row counts as lost any telemetry point that never reached the database
+    const points0 = await metric(gateway.baseUrl, 'telemetry_points_written_total');
+    return measure(label, target, devices, opts, async (results) => {
+      const expected = points0 + results.reduce((a, r) => a + r.acked, 0) * KEYS_PER_MESSAGE;
+      const written = () => metric(gateway.baseUrl, 'telemetry_points_written_total');
+      if (await waitFor(async () => (await written()) >= expected, { timeoutMs: 60_000 })) return true;
+      return `${expected - (await written())} points not written`;
+    });
+  });
 
   const [g, a, m] = rows;
   const cpu = 'CPU-s/10k';
