@@ -37,8 +37,10 @@ const worker = new Worker(
 );
 await queue.waitUntilReady();
 await worker.waitUntilReady();
+// listening before saying READY: a signal that came first would kill the process (its default action)
+const go = once(process, 'SIGUSR2');
 process.stdout.write('READY\n');
-await once(process, 'SIGUSR2');
+await go;
 const t0 = Date.now();
 for (let i = 0; i < EVENTS; i += 100) {
   const jobs = [];

@@ -95,9 +95,15 @@ async function bullmqRun(events) {
   try {
     return await collect(receiver, 'BullMQ alone (no database)', child.pid, events, async () => {
       child.kill('SIGUSR2');
-      await waitFor(() => /ADDED (\d+)/.test(output()), { timeoutMs: 120_000, intervalMs: 50 });
+      await waitFor(() => child.exitCode !== null || child.signalCode !== null || /ADDED (\d+)/.test(output()), {
+        timeoutMs: 120_000,
+        intervalMs: 50,
+      });
       const added = /ADDED (\d+)/.exec(output());
-      if (!added) throw new Error(`raw BullMQ did not queue the events:\n${output()}`);
+      if (!added) {
+        const exit = child.signalCode ?? child.exitCode ?? 'still running';
+        throw new Error(`raw BullMQ did not queue the events (exit: ${exit}):\n${output()}`);
+      }
       return Number(added[1]);
     });
   } finally {
