@@ -104,7 +104,8 @@ export async function commands(opts) {
     ratios,
     notes:
       'CPU-ms/command: CPU milliseconds of the system under test per completed command (the gateway stores each command, ' +
-      'its transitions and its outcome event; Mosquitto only forwards two messages). Loadgen: callers + devices.',
+      'its transitions and its outcome event; Mosquitto only forwards two messages). Loadgen: callers + devices. ' +
+      'The gateway runs with COMMAND_TIMEOUT_MS=30000 (runs before 29 Nov 09:30 UTC: the default 10 s; none timed out).',
     failed: rows.some((r) => r.failed > 0 || r.ok === 0),
   };
 }
