@@ -9,22 +9,14 @@
 //
 // The load generator runs in this process, on the same machine: figures are for comparing the two brokers
 // on one machine, not absolute capacity.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout } from 'node:timers';
-import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
-import pg from 'pg';
-import { ADMIN_KEY, cpuSeconds, metric, start as startProcess, stop } from './lib/common.mjs';
+import { cpuSeconds, metric, provisionDevices, startGateway, startRawAedes, waitFor } from './lib/common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DEVICES = Number(process.env.DEVICES ?? 50);
 const MESSAGES = Number(process.env.MESSAGES ?? 1000);
 const WINDOW = Number(process.env.WINDOW ?? 20);
 const NODE_ARGS = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-const start = (command, args, env, ready) => startProcess(command, [...NODE_ARGS, ...args], { env, ready });
 const KEYS_PER_MESSAGE = 3;
 
 function connect(url, options) {
@@ -84,72 +76,33 @@ async function run(label, broker, devices, url, afterAck = async () => undefined
 }
 
 async function gatewayRun() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gw-bench-'));
-  const schema = `bench_${process.pid}`;
-  const env = {
-    DATA_DIR: dataDir,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    MQTT_PORT: '0',
-    LOG_LEVEL: 'warn',
-    ADMIN_API_KEY: ADMIN_KEY,
-    ...(process.env.BENCH_DATABASE_URL && { DATABASE_URL: process.env.BENCH_DATABASE_URL, DATABASE_SCHEMA: schema }),
-  };
-  const { child, match } = await start(
-    process.execPath,
-    [join(ROOT, 'dist/main.js')],
-    env,
-    /Gateway listening on http:\/\/[^:]+:(\d+) \(MQTT on port (\d+)/,
-  );
-  const baseUrl = `http://127.0.0.1:${match[1]}`;
+  const gw = await startGateway({ profile: process.env.BENCH_DATABASE_URL ? 'pg' : 'sqlite', nodeArgs: NODE_ARGS });
   try {
-    const devices = [];
-    for (let i = 0; i < DEVICES; i++) {
-      const res = await fetch(`${baseUrl}/v1/iot/devices`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ id: `bench-${i}` }),
-      });
-      const { data } = await res.json();
-      devices.push({
-        id: data.id,
-        options: { clientId: data.id, username: data.id, password: data.credentials.password },
-      });
-    }
+    const devices = (await provisionDevices(gw.baseUrl, DEVICES)).map((d) => ({
+      id: d.id,
+      options: { clientId: d.id, username: d.username, password: d.password },
+    }));
     const expected = DEVICES * MESSAGES * KEYS_PER_MESSAGE;
-    return await run(
-      'gateway (auth + ACL + transport + batched writes)',
-      child,
-      devices,
-      `mqtt://127.0.0.1:${match[2]}`,
-      async () => {
-        while ((await metric(baseUrl, 'telemetry_points_written_total')) < expected) {
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      },
+    return await run('gateway (auth + ACL + transport + batched writes)', gw, devices, gw.mqttUrl, () =>
+      waitFor(async () => (await metric(gw.baseUrl, 'telemetry_points_written_total')) >= expected, {
+        timeoutMs: 600_000,
+      }),
     );
   } finally {
-    await stop(child);
-    rmSync(dataDir, { recursive: true, force: true });
-    if (process.env.BENCH_DATABASE_URL) {
-      const client = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-    }
+    await gw.stop();
   }
 }
 
 async function rawRun() {
-  const { child, match } = await start(process.execPath, [join(ROOT, 'bench/raw-aedes.mjs')], {}, /PORT (\d+)/);
+  const aedes = await startRawAedes();
   try {
     const devices = Array.from({ length: DEVICES }, (_, i) => ({
       id: `bench-${i}`,
       options: { clientId: `bench-${i}` },
     }));
-    return await run('raw Aedes 1.2 (no hooks)', child, devices, `mqtt://127.0.0.1:${match[1]}`);
+    return await run('raw Aedes 1.2 (no hooks)', aedes, devices, aedes.mqttUrl);
   } finally {
-    await stop(child);
+    await aedes.stop();
   }
 }
 

@@ -169,12 +169,9 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
    * so Aedes never numbers another packet for the same connection.
    */
   deliver(deviceId: string, topic: string, payload: Buffer, onPuback: () => void): Promise<DeliveryOutcome> {
-    const client = this.sessions.current(deviceId) as Client | undefined;
-    if (!client || client.closed || !client.connected) return Promise.resolve({ status: 'offline' });
-    let granted: number | undefined;
-    for (const [filter, qos] of subscriptionsOf(client) ?? []) {
-      if (topicMatches(filter, topic)) granted = Math.max(granted ?? 0, qos);
-    }
+    const client = this.liveClient(deviceId);
+    if (!client) return Promise.resolve({ status: 'offline' });
+    const granted = grantedQos(client, topic);
     if (granted === undefined) return Promise.resolve({ status: 'not_subscribed' });
     const qos: 0 | 1 = granted > 0 ? 1 : 0;
     if (qos === 1) {
@@ -195,10 +192,13 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
 
   /** True when the device has a live connection subscribed to `topic` (what {@link deliver} needs). */
   canDeliver(deviceId: string, topic: string): boolean {
+    const client = this.liveClient(deviceId);
+    return client !== undefined && grantedQos(client, topic) !== undefined;
+  }
+
+  private liveClient(deviceId: string): Client | undefined {
     const client = this.sessions.current(deviceId) as Client | undefined;
-    if (!client || client.closed || !client.connected) return false;
-    for (const filter of subscriptionsOf(client)?.keys() ?? []) if (topicMatches(filter, topic)) return true;
-    return false;
+    return client && !client.closed && client.connected ? client : undefined;
   }
 
   private outboundOf(client: Client): Outbound {
@@ -475,4 +475,13 @@ export class BrokerService implements OnModuleInit, OnApplicationBootstrap, Befo
     await tcpClosed;
     this.logger.log('MQTT broker stopped');
   }
+}
+
+/** The highest QoS of the client's subscriptions matching `topic`; undefined when none matches. */
+function grantedQos(client: Client, topic: string): number | undefined {
+  let granted: number | undefined;
+  for (const [filter, qos] of subscriptionsOf(client) ?? []) {
+    if (topicMatches(filter, topic)) granted = Math.max(granted ?? 0, qos);
+  }
+  return granted;
 }

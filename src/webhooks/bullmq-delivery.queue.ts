@@ -131,7 +131,8 @@ export class BullmqDeliveryQueue extends DeliveryQueue implements OnApplicationB
     const delivery = await this.dispatcher.find(deliveryId);
     if (!delivery) return 'deleted';
     if (delivery.status === 'pending') {
-      if (isDue(delivery) && this.dispatcher.isDrainingHere(webhookId)) return 'made by the drain in progress';
+      // a drain of this process took the webhook in the meantime (see the same check above)
+      if (this.dispatcher.isDrainingHere(webhookId)) return 'made by the drain in progress';
       // the webhook is being drained by another instance, or we are shutting down: look again later
       const due = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) : 0;
       await job.moveToDelayed(Math.max(due, Date.now() + BUSY_RETRY_MS), token);
@@ -180,10 +181,6 @@ export class BullmqDeliveryQueue extends DeliveryQueue implements OnApplicationB
     this.redisDown = true;
     this.logger.warn({ err: err.message }, 'webhook queue unavailable; deliveries wait in the database');
   }
-}
-
-function isDue(delivery: { nextAttemptAt: string | null }): boolean {
-  return delivery.nextAttemptAt === null || Date.parse(delivery.nextAttemptAt) <= Date.now();
 }
 
 /** Waits for `work`, but no longer than `ms`; its failure or lateness is not the caller's concern. */

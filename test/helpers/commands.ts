@@ -1,6 +1,14 @@
 import type { MqttClient } from 'mqtt';
 import { type CommandPayload, commandPayloadSchema, type CommandReply, deviceTopics } from '../../src/broker/topics.js';
-import { connectDevice, type ConnectOptions, createDevice, publish, subscribe, type TestDevice } from './devices.js';
+import {
+  connectDevice,
+  type ConnectOptions,
+  createDevice,
+  eventsOfTypes,
+  publish,
+  subscribe,
+  type TestDevice,
+} from './devices.js';
 import type { Gateway } from './gateway.js';
 
 export type Answer = CommandReply | 'silent' | Promise<CommandReply | 'silent'>;
@@ -82,14 +90,5 @@ export async function getCommand(gw: Gateway, id: string): Promise<any> {
 /** Outcome events (`command.*`) of this command, oldest first. */
 export async function commandEvents(gw: Gateway, commandId: string): Promise<any[]> {
   const types = ['command.succeeded', 'command.failed', 'command.timed_out', 'command.expired'];
-  const items: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: string = `/v1/events?limit=100&order=asc&type[in]=${types.join(',')}${cursor ? `&cursor=${cursor}` : ''}`;
-    const res = await gw.api.get(query);
-    if (res.status !== 200) throw new Error(`GET events: ${res.status} ${res.text}`);
-    items.push(...res.body.data.items);
-    cursor = res.body.cursor.next;
-  } while (cursor);
-  return items.filter((e: any) => e.data.command?.id === commandId);
+  return (await eventsOfTypes(gw, types)).filter((e: any) => e.data.command?.id === commandId);
 }

@@ -162,8 +162,8 @@ export function waitForDevice(gw: Gateway, id: string, predicate: (device: any) 
   }, what);
 }
 
-/** Events of these types about this device, oldest first. */
-export async function deviceEvents(gw: Gateway, deviceId: string, types: string[]): Promise<any[]> {
+/** Every event of these types in the event log, oldest first (all cursor pages). */
+export async function eventsOfTypes(gw: Gateway, types: string[]): Promise<any[]> {
   const items: any[] = [];
   let cursor: string | null = null;
   do {
@@ -173,7 +173,12 @@ export async function deviceEvents(gw: Gateway, deviceId: string, types: string[
     items.push(...res.body.data.items);
     cursor = res.body.cursor.next;
   } while (cursor);
-  return items.filter((e) => e.data.device?.id === deviceId);
+  return items;
+}
+
+/** Events of these types about this device, oldest first. */
+export async function deviceEvents(gw: Gateway, deviceId: string, types: string[]): Promise<any[]> {
+  return (await eventsOfTypes(gw, types)).filter((e) => e.data.device?.id === deviceId);
 }
 
 /** Presence events of the device as `type:reason` strings, oldest first. */
